@@ -1,0 +1,151 @@
+"""The records every stage shares, and their JSON form.
+
+This module is the contract: ingest produces `Document`, the nlp stage produces
+`Claim`, and every later stage (ledger, linking, export) reads only these.
+Offsets are Python character offsets into `Document.text`, end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocumentKind = Literal["article", "transcript", "article+transcript"]
+ClaimMode = Literal["direct", "mixed", "indirect", "turn", "question"]
+Polarity = Literal["assert", "deny"]
+
+Offsets = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Turn:
+    """One speaker turn of a transcript: the label as written and the span it covers."""
+
+    label: str
+    start: int
+    end: int
+    label_start: int | None = None
+    label_end: int | None = None
+    is_introduction: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "span": [self.start, self.end],
+            "label_span": None if self.label_start is None else [self.label_start, self.label_end],
+            "is_introduction": self.is_introduction,
+        }
+
+
+@dataclass(slots=True)
+class Document:
+    """A text exactly as read, with what is known about it.
+
+    `text` is never altered after reading: every offset in the project points into it.
+    `transcript_start` is where the transcript part begins when an article and its
+    transcript share one file.
+    """
+
+    doc_id: str
+    text: str
+    kind: DocumentKind = "article"
+    path: str | None = None
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    site: str | None = None
+    turns: list[Turn] = field(default_factory=list)
+    transcript_start: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "kind": self.kind,
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "author": self.author,
+            "site": self.site,
+            "transcript_start": self.transcript_start,
+            "turns": [t.to_json() for t in self.turns],
+            "length": len(self.text),
+        }
+
+
+@dataclass(slots=True)
+class TextSpans:
+    """Text made of one or more character ranges; `text` is the slices joined by a space."""
+
+    spans: list[Offsets]
+    text: str
+
+    @classmethod
+    def from_offsets(cls, source_text: str, spans: list[Offsets]) -> TextSpans:
+        ordered = sorted((int(s), int(e)) for s, e in spans if e > s)
+        return cls(spans=ordered, text=" ".join(source_text[s:e] for s, e in ordered))
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "spans": [[s, e] for s, e in self.spans]}
+
+
+@dataclass(slots=True)
+class Speaker:
+    """The entity a source mention refers to, as far as this document tells.
+
+    `id` is unique within a document; later stages merge speakers across documents.
+    """
+
+    id: str
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+    kind: Literal["person", "organization", "unnamed"] = "person"
+    aliases: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "affiliation": self.affiliation,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+        }
+
+
+@dataclass(slots=True)
+class Claim:
+    """One attributed claim: what was claimed, by whom, with which cue, where."""
+
+    doc_id: str
+    mode: ClaimMode
+    polarity: Polarity
+    content: TextSpans
+    cue: TextSpans | None = None
+    source: TextSpans | None = None
+    speaker: Speaker | None = None
+
+    @property
+    def claim_id(self) -> str:
+        """Stable across runs: the document and the content's character range."""
+        return f"{self.doc_id}#{self.content.start}-{self.content.end}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "claim_id": self.claim_id,
+            "mode": self.mode,
+            "polarity": self.polarity,
+            "content": self.content.to_json(),
+            "cue": self.cue.to_json() if self.cue else None,
+            "source": self.source.to_json() if self.source else None,
+            "speaker": self.speaker.to_json() if self.speaker else None,
+        }

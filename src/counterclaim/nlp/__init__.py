@@ -1,0 +1,1 @@
+"""The nlp stage: the English spaCy pipeline plus counterclaim's components."""

@@ -1,0 +1,113 @@
+"""From tagged role spans to attribution triples: which content goes with which cue and source.
+
+The tagger labels tokens one paragraph at a time; a claim needs its parts tied
+together. A content goes to the cue that governs it in the parse when there is
+one, else to the nearest cue of its sentence or the next; contents that share a
+cue (`"A," he said. "B."`) become one claim; the source is the cue's subject
+when the parse says so, else the nearest source of the cue's sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from counterclaim.nlp.attribution import RoleSpan
+
+MAX_ANCESTOR_DEPTH = 12
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Token spans of one attribution: contents (one or more pieces), its cue and source."""
+
+    contents: list[Span]
+    cue: Span | None = None
+    source: Span | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _ancestors(token, limit: int = MAX_ANCESTOR_DEPTH):
+    node = token
+    for _ in range(limit):
+        if node.head is node:
+            return
+        node = node.head
+        yield node
+
+
+def _governs(governor: Span, dependent: Span) -> bool:
+    """Whether a token of `governor` dominates the root of `dependent` in the parse."""
+    root = dependent.root
+    indices = set(range(governor.start, governor.end))
+    return any(a.i in indices for a in _ancestors(root))
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    index = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = n
+    return index
+
+
+def _distance(a: Span, b: Span) -> int:
+    if a.end <= b.start:
+        return b.start - a.end
+    if b.end <= a.start:
+        return a.start - b.end
+    return 0
+
+
+def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int]) -> Span | None:
+    first, last = sentence_of[content.start], sentence_of[content.end - 1]
+    nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1]
+    if not nearby:
+        return None
+    governing = [c for c in nearby if _governs(c, content) or _governs(content, c)]
+    pool = governing or [c for c in nearby if first <= sentence_of[c.start] <= last] or nearby
+    return min(pool, key=lambda c: (_distance(c, content), c.start))
+
+
+def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: set[int]) -> Span | None:
+    sentence = sentence_of[cue.start]
+    same = [s for s in sources if sentence_of[s.start] == sentence]
+    if not same:
+        return None
+    governed = [s for s in same if _governs(cue, s)]
+    free = [s for s in (governed or same) if s.start not in taken] or governed or same
+    return min(free, key=lambda s: (_distance(s, cue), s.start))
+
+
+def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
+    """Tie content, cue and source spans into attributions, in document order."""
+    if not role_spans:
+        return []
+    sentence_of = _sentence_index(doc)
+    by_role: dict[str, list[Span]] = {"CONTENT": [], "CUE": [], "SOURCE": []}
+    for rs in role_spans:
+        by_role[rs.role].append(doc[rs.start : rs.end])
+    grouped: dict[int, Attribution] = {}
+    loose: list[Attribution] = []
+    for content in by_role["CONTENT"]:
+        cue = _pick_cue(content, by_role["CUE"], sentence_of)
+        if cue is None:
+            loose.append(Attribution([content]))
+        elif cue.start in grouped:
+            grouped[cue.start].contents.append(content)
+        else:
+            grouped[cue.start] = Attribution([content], cue=cue)
+    taken: set[int] = set()
+    for attribution in grouped.values():
+        attribution.source = _pick_source(attribution.cue, by_role["SOURCE"], sentence_of, taken)
+        if attribution.source is not None:
+            taken.add(attribution.source.start)
+    for attribution in loose:
+        sentence = sentence_of[attribution.contents[0].start]
+        near = [s for s in by_role["SOURCE"] if sentence_of[s.start] == sentence]
+        if near:
+            attribution.source = min(near, key=lambda s: _distance(s, attribution.contents[0]))
+    result = list(grouped.values()) + loose
+    result.sort(key=lambda a: a.contents[0].start)
+    return result

