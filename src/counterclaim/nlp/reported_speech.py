@@ -1,0 +1,120 @@
+"""Claims from reported and quoted speech: tagged attributions made into `Claim` records.
+
+Adds what the tagger does not say: the mode (direct, mixed, indirect) from the
+quotation spans, the polarity from the denial lexicon (`denied reports that X`
+is a denial of X, not of the reports), and one claim per coordinated clause
+(`said that A and that B`).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from counterclaim.model import Claim, ClaimMode, TextSpans
+from counterclaim.nlp.assembly import Attribution, assemble
+from counterclaim.nlp.lexicons import load_lexicon
+
+for _name, _default in (("doc_id", ""), ("turns", None), ("claims", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+STRIP = " \t\n,;:\u2014\u2013-"
+
+
+def claim_mode(content: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> ClaimMode:
+    """Direct when the content lies within quotation marks, mixed when partly, else indirect."""
+    total = quoted = 0
+    for start, end in content:
+        total += end - start
+        for q_start, q_end in quotes:
+            quoted += max(0, min(end, q_end) - max(start, q_start))
+    if not quoted:
+        return "indirect"
+    return "direct" if quoted >= 0.9 * total else "mixed"
+
+
+def is_denial(cue: Span | None) -> bool:
+    """Whether the cue denies: a denial lemma, or a phrase of the denial lexicon."""
+    if cue is None:
+        return False
+    denials = load_lexicon("denial_cues")
+    return any(t.lemma_.lower() in denials for t in cue) or cue.text.lower() in denials
+
+
+def denied_proposition(content: Span) -> Span:
+    """`reports that X` / `rumors of X` denied: the denial is of X."""
+    report_nouns = load_lexicon("report_nouns")
+    tokens = list(content)
+    for n, token in enumerate(tokens[:-2]):
+        if token.lemma_.lower() in report_nouns and tokens[n + 1].lower_ in ("that", "of"):
+            return content.doc[tokens[n + 2].i : content.end]
+        if token.pos_ not in ("DET", "ADJ", "NOUN", "PROPN", "PUNCT"):
+            break
+    return content
+
+
+def split_coordinated(content: Span) -> list[Span]:
+    """`A and that B` as two contents: a `that` clause coordinated with the clause before it."""
+    parts: list[Span] = []
+    start = content.start
+    for token in content[1:]:
+        if token.lower_ == "that" and token.dep_ == "mark" and token.head.dep_ == "conj":
+            previous = content.doc[token.i - 1]
+            if previous.dep_ == "cc" and previous.i > start:
+                parts.append(content.doc[start : previous.i])
+                start = token.i
+    parts.append(content.doc[start : content.end])
+    return parts
+
+
+def _offsets(span: Span) -> tuple[int, int]:
+    text = span.text
+    lead = len(text) - len(text.lstrip(STRIP))
+    trail = len(text.rstrip(STRIP))
+    if trail <= lead:
+        return span.start_char, span.end_char
+    return span.start_char + lead, span.start_char + trail
+
+
+def _text_spans(doc: Doc, spans: list[Span]) -> TextSpans:
+    return TextSpans.from_offsets(doc.text, [_offsets(s) for s in spans])
+
+
+def claims_from_attribution(doc: Doc, attribution: Attribution) -> list[Claim]:
+    """One claim per coordinated clause of the attribution's content."""
+    deny = is_denial(attribution.cue)
+    pieces = [attribution.contents]
+    if len(attribution.contents) == 1:
+        pieces = [[part] for part in split_coordinated(attribution.contents[0])]
+    claims = []
+    for contents in pieces:
+        if deny:
+            contents = [denied_proposition(contents[0]), *contents[1:]]
+        content = _text_spans(doc, contents)
+        claims.append(
+            Claim(
+                doc_id=doc._.doc_id,
+                mode=claim_mode(content.spans, doc._.quotes or []),
+                polarity="deny" if deny else "assert",
+                content=content,
+                cue=_text_spans(doc, [attribution.cue]) if attribution.cue is not None else None,
+                source=_text_spans(doc, [attribution.source]) if attribution.source is not None else None,
+            )
+        )
+    return claims
+
+
+@Language.factory("counterclaim_reported_speech")
+class ReportedSpeech:
+    """Builds `doc._.claims` from the tagger's spans."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims: list[Claim] = []
+        for attribution in assemble(doc, doc._.attribution_spans or []):
+            claims.extend(claims_from_attribution(doc, attribution))
+        doc._.claims = claims
+        return doc

@@ -1,0 +1,67 @@
+"""Transcript turns as claims: each statement sentence of a turn is a claim of its speaker.
+
+Questions are kept, marked `question`, since they are not assertions; fillers
+without a verb ("Of course.") are left out. The turn's label is the source.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from counterclaim.model import Claim, TextSpans, Turn
+from counterclaim.nlp.lexicons import load_lexicon
+
+MIN_WORDS = 3
+
+
+def _is_statement(sentence: Span) -> bool:
+    words = [t for t in sentence if not (t.is_punct or t.is_space)]
+    return len(words) >= MIN_WORDS and any(t.pos_ in ("VERB", "AUX") for t in words)
+
+
+def turn_claims(doc: Doc, turn: Turn) -> list[Claim]:
+    """Claims for the sentences of one turn, clipped to the turn's span."""
+    span = doc.char_span(turn.start, turn.end, alignment_mode="expand")
+    if span is None:
+        return []
+    denials = load_lexicon("denial_cues")
+    source = None
+    if turn.label_start is not None:
+        source = TextSpans.from_offsets(doc.text, [(turn.label_start, turn.label_end)])
+    claims = []
+    for sentence in span.sents:
+        start = max(sentence.start_char, turn.start)
+        end = min(sentence.end_char, turn.end)
+        sentence = doc.char_span(start, end, alignment_mode="contract")
+        if sentence is None or not _is_statement(sentence):
+            continue
+        text = sentence.text.rstrip()
+        is_question = text.endswith("?")
+        deny = sentence.root.lemma_.lower() in denials
+        claims.append(
+            Claim(
+                doc_id=doc._.doc_id,
+                mode="question" if is_question else "turn",
+                polarity="deny" if deny and not is_question else "assert",
+                content=TextSpans.from_offsets(doc.text, [(sentence.start_char, sentence.start_char + len(text))]),
+                source=source,
+            )
+        )
+    return claims
+
+
+@Language.factory("counterclaim_turns")
+class TurnClaims:
+    """Adds the claims of transcript turns (`doc._.turns`, set from the Document) to `doc._.claims`."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims = list(doc._.claims or [])
+        for turn in doc._.turns or []:
+            claims.extend(turn_claims(doc, turn))
+        claims.sort(key=lambda c: (c.content.start, c.content.end))
+        doc._.claims = claims
+        return doc
