@@ -9,6 +9,8 @@ import trafilatura
 
 from counterclaim.errors import InputError
 
+# Fewer words than this is a menu or a stub, not an article.
+MIN_WORDS = 3
 HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<article|<div|<p[\s>])", re.IGNORECASE)
 
 
@@ -32,12 +34,12 @@ def extract_html(path: str, markup: str) -> dict[str, str | None]:
         raise InputError(path, "no article text found in the HTML page")
     fields = json.loads(result)
     text = (fields.get("text") or "").strip()
-    if not text:
+    if len(text.split()) < MIN_WORDS:
         raise InputError(path, "no article text found in the HTML page")
     return {
         "text": text + "\n",
         "title": fields.get("title"),
         "date": fields.get("date"),
         "author": fields.get("author"),
-        "site": fields.get("sitename") or fields.get("hostname"),
+        "site": fields.get("sitename") or fields.get("source-hostname") or fields.get("hostname"),
     }

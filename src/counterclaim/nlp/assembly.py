@@ -52,6 +52,15 @@ def _sentence_index(doc: Doc) -> list[int]:
     return index
 
 
+def _paragraph_index(doc: Doc) -> list[int]:
+    """Paragraph number of each token: line breaks separate paragraphs."""
+    index, paragraph = [0] * len(doc), 0
+    for token in doc:
+        index[token.i] = paragraph
+        paragraph += token.text_with_ws.count("\n") > 0
+    return index
+
+
 def _distance(a: Span, b: Span) -> int:
     if a.end <= b.start:
         return b.start - a.end
@@ -60,9 +69,17 @@ def _distance(a: Span, b: Span) -> int:
     return 0
 
 
-def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int]) -> Span | None:
+def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph_of: list[int]) -> Span | None:
+    """The governing cue, else the nearest in the content's sentences or one beside them.
+
+    A cue is never taken from a later paragraph: a paragraph without a cue
+    continues the quotation of the paragraph before it.
+    """
     first, last = sentence_of[content.start], sentence_of[content.end - 1]
-    nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1]
+    paragraph = paragraph_of[content.start]
+    nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1 and paragraph_of[c.start] == paragraph]
+    if not nearby:
+        nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last and paragraph_of[c.start] == paragraph - 1]
     if not nearby:
         return None
     governing = [c for c in nearby if _governs(c, content) or _governs(content, c)]
@@ -87,13 +104,14 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     if not role_spans:
         return []
     sentence_of = _sentence_index(doc)
+    paragraph_of = _paragraph_index(doc)
     by_role: dict[str, list[Span]] = {"CONTENT": [], "CUE": [], "SOURCE": []}
     for rs in role_spans:
         by_role[rs.role].append(doc[rs.start : rs.end])
     grouped: dict[int, Attribution] = {}
     loose: list[Attribution] = []
     for content in by_role["CONTENT"]:
-        cue = _pick_cue(content, by_role["CUE"], sentence_of)
+        cue = _pick_cue(content, by_role["CUE"], sentence_of, paragraph_of)
         if cue is None:
             loose.append(Attribution([content]))
         elif cue.start in grouped:

@@ -42,7 +42,7 @@ def tags_to_spans(token_indices: list[int], tags: list[str]) -> list[RoleSpan]:
     spans: list[RoleSpan] = []
     role: str | None = None
     start = last = 0
-    for i, tag in zip(token_indices, tags):
+    for i, tag in zip(token_indices, tags, strict=True):
         prefix, _, tag_role = tag.partition("-")
         continues = prefix == "I" and tag_role == role and i == last + 1
         if role is not None and not continues:

@@ -112,7 +112,7 @@ def train_attribution(
 def parse_gold(nlp: Language, documents: list[GoldDocument], progress=None) -> list[tuple[GoldDocument, Doc]]:
     """Parse the gold articles with the base pipeline (no tagger)."""
     parsed = []
-    for gold, doc in zip(documents, nlp.pipe((d.text for d in documents), batch_size=16)):
+    for gold, doc in zip(documents, nlp.pipe((d.text for d in documents), batch_size=16), strict=True):
         parsed.append((gold, doc))
         if progress is not None:
             progress()

@@ -1,0 +1,90 @@
+"""Extraction on texts the project wrote: each hard case named in the foundation issue."""
+
+from counterclaim.ingest import read_document
+from tests.conftest import fixture_path
+
+
+def find(claims, fragment):
+    found = [c for c in claims if fragment in c.content.text]
+    assert found, f"no claim contains {fragment!r}: {[c.content.text for c in claims]}"
+    return found[0]
+
+
+def test_offsets_point_into_the_text(extract):
+    text = fixture_path("quotes_article.txt").read_text(encoding="utf-8")
+    claims = extract(text)
+    assert claims
+    for claim in claims:
+        for role in (claim.content, claim.cue, claim.source):
+            if role is not None:
+                assert role.text == " ".join(text[s:e] for s, e in role.spans)
+
+
+def test_direct_quote_spanning_sentences_is_one_claim_of_the_named_speaker(extract):
+    claims = extract(fixture_path("quotes_article.txt").read_text(encoding="utf-8"))
+    claim = find(claims, "We had no choice")
+    assert claim.mode == "direct"
+    assert "The reservoir was two metres" in claim.content.text
+    assert claim.cue.text == "said"
+    assert claim.speaker.name == "Petra Lind"
+
+
+def test_pronoun_after_a_paragraph_break_resolves_to_who_was_just_quoted(extract):
+    claims = extract(fixture_path("quotes_article.txt").read_text(encoding="utf-8"))
+    claim = find(claims, "farms downstream had been warned")
+    assert claim.source.text == "She"
+    assert claim.speaker.name == "Petra Lind"
+
+
+def test_said_that_a_and_that_b_gives_two_claims(extract):
+    claims = extract(fixture_path("quotes_article.txt").read_text(encoding="utf-8"))
+    first = find(claims, "farms downstream had been warned")
+    second = find(claims, "no homes were at risk")
+    assert first is not second
+    assert "no homes" not in first.content.text
+
+
+def test_quote_before_the_cue_and_continued_across_paragraphs(extract):
+    claims = extract(fixture_path("quotes_article.txt").read_text(encoding="utf-8"))
+    claim = find(claims, "Nobody told us anything")
+    assert claim.speaker.name == "Karel Brandt"
+    assert claim.mode == "direct"
+
+
+def test_denied_reports_that_x_is_a_denial_of_x(extract):
+    claims = extract(fixture_path("quotes_article.txt").read_text(encoding="utf-8"))
+    claim = find(claims, "the spillway had been opened without notice")
+    assert claim.polarity == "deny"
+    assert not claim.content.text.lower().startswith("reports")
+    assert claim.speaker.name == "Petra Lind"
+
+
+def test_mixed_quote_with_the_cue_inside(extract):
+    claims = extract(fixture_path("quotes_article.txt").read_text(encoding="utf-8"))
+    claim = find(claims, "simply invented")
+    assert claim.mode in ("mixed", "direct")
+    assert claim.speaker.name == "Karel Brandt"
+
+
+def test_transcript_turns_statements_and_questions(extractor):
+    document = read_document(fixture_path("interview.txt"))
+    claims = extractor.extract_one(document)
+    letter = find(claims, "Every farm received a letter")
+    assert letter.mode == "turn" and letter.speaker.name == "Petra Lind"
+    assert letter.source.text == "PETRA LIND"
+    question = find(claims, "were the farms warned?")
+    assert question.mode == "question" and question.speaker.name == "Sam Okafor"
+    reject = find(claims, "We reject that claim entirely")
+    assert reject.polarity == "deny" and reject.speaker.name == "Petra Lind"
+    surname_label = find(claims, "That is not true")
+    assert surname_label.source.text == "LIND" and surname_label.speaker.name == "Petra Lind"
+    intro = find(claims, "Tonight we look at the quarrel")
+    assert intro.speaker.name == "Sam Okafor" and intro.speaker.role == "host"
+
+
+def test_role_and_affiliation_from_an_apposition(extract):
+    text = "Ali Nazary, the National Resistance Front's head of foreign relations, said the valley held.\n"
+    claim = extract(text)[0]
+    assert claim.speaker.name == "Ali Nazary"
+    assert claim.speaker.role == "head of foreign relations"
+    assert claim.speaker.affiliation == "National Resistance Front"

@@ -1,0 +1,73 @@
+"""The command line as a user meets it: formats, bad files in a batch, the demo."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import fixture_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "counterclaim.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def bad_batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 500)
+    (folder / "broken.html").write_text(
+        '<html><body><p>"The road is closed until Friday," the police chief said on Monday. <b>Drivers were told to wait</div></p></span>'
+    )
+    (folder / "unbalanced.txt").write_text('The minister said "the road is closed.\n\nTraffic was diverted, police said.\n')
+    (folder / "nolabels.txt").write_text("Just a paragraph of plain prose with no speaker labels at all.\n")
+    huge = folder / "huge.txt"
+    with open(huge, "wb") as out:
+        out.truncate(100 * 1024 * 1024)
+    return folder
+
+
+def test_bad_files_are_reported_one_line_each_and_the_batch_goes_on(bad_batch):
+    files = [str(bad_batch / n) for n in ("empty.txt", "binary.txt", "huge.txt", "broken.html", "unbalanced.txt", "nolabels.txt")]
+    files.insert(2, str(fixture_path("quotes_article.txt")))
+    result = run("extract", *files)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 3
+    for name, reason in (("empty.txt", "empty file"), ("binary.txt", "binary"), ("huge.txt", "too large")):
+        assert any(name in line and reason in line for line in errors)
+    assert "Traceback" not in result.stderr
+    assert any("unbalanced.txt" in line and "unbalanced quotation" in line for line in result.stderr.splitlines())
+    docs = {json.loads(line)["doc_id"] for line in result.stdout.splitlines()}
+    assert {"quotes_article", "broken", "unbalanced"} <= docs
+
+
+def test_json_and_csv_formats_carry_the_same_claims():
+    path = str(fixture_path("quotes_article.txt"))
+    as_json = json.loads(run("extract", path, "--format", "json").stdout)
+    rows = list(csv.DictReader(io.StringIO(run("extract", path, "--format", "csv").stdout)))
+    assert len(as_json) == len(rows) > 3
+    assert [r["claim_id"] for r in rows] == [c["claim_id"] for c in as_json]
+
+
+def test_table_format_names_speakers():
+    result = run("extract", str(fixture_path("interview.txt")), "--format", "table")
+    assert result.returncode == 0 and "Petra Lind" in result.stdout
+
+
+def test_demo_runs_on_the_example_corpus():
+    result = run("demo")
+    assert result.returncode == 0, result.stderr
+    assert "sorell-pass-wire" in result.stdout and "denials." in result.stdout
+
+
+def test_missing_data_folder_is_one_line(tmp_path):
+    result = run("eval", "polnear", str(tmp_path / "nowhere"))
+    assert result.returncode == 1 and "not a PolNeAR split" in result.stderr and "Traceback" not in result.stderr
