@@ -87,16 +87,34 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
     return min(pool, key=lambda c: (_distance(c, content), c.start))
 
 
+def _subject_of(cue: Span) -> Span | None:
+    """A named subject of the cue, without its relative clause: a source the tagger missed.
+
+    Only proper names: measured on PolNeAR dev, common-noun and pronoun subjects
+    added as many wrong sources as right ones.
+    """
+    for token in cue:
+        for child in token.children:
+            if child.dep_ == "nsubj" and child.pos_ == "PROPN":
+                end = child.right_edge.i + 1
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("relcl", "acl", "punct") and grandchild.i > child.i:
+                        end = min(end, grandchild.left_edge.i)
+                return cue.doc[child.left_edge.i : max(end, child.i + 1)]
+    return None
+
+
 def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: set[int]) -> Span | None:
+    """The tagged source holding the cue's subject, else the nearest of its sentence, else a named subject."""
     sentence = sentence_of[cue.start]
     same = [s for s in sources if sentence_of[s.start] == sentence]
-    if not same:
-        return None
-    subjects = {c.i for t in cue for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "agent")}
-    holding_subject = [s for s in same if any(t.i in subjects for t in s)]
-    governed = holding_subject or [s for s in same if _governs(cue, s)]
-    free = [s for s in (governed or same) if s.start not in taken] or governed or same
-    return min(free, key=lambda s: (_distance(s, cue), s.start))
+    if same:
+        subjects = {c.i for t in cue for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "agent")}
+        holding_subject = [s for s in same if any(t.i in subjects for t in s)]
+        governed = holding_subject or [s for s in same if _governs(cue, s)]
+        free = [s for s in (governed or same) if s.start not in taken] or governed or same
+        return min(free, key=lambda s: (_distance(s, cue), s.start))
+    return _subject_of(cue)
 
 
 def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:

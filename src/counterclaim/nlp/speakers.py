@@ -24,6 +24,7 @@ GROUP_PRONOUNS = {"they", "it", "them"}
 FIRST_PERSON = {"i", "we", "me", "us"}
 TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "president", "senator", "minister", "prof"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+ORGANIZATION_LABELS = ("ORG", "NORP", "GPE")
 PARAGRAPH_WINDOW = 3
 
 
@@ -86,27 +87,20 @@ def _strip_article(text: str) -> str:
 
 def _apposition(entity: Span) -> tuple[str | None, str | None]:
     """Role and affiliation from `NAME, the ORG's ROLE` or `NAME, ROLE of ORG`."""
-    for child in entity.root.children:
-        if child.dep_ != "appos":
-            continue
-        subtree = entity.doc[child.left_edge.i : child.right_edge.i + 1]
-        affiliation = None
-        role_tokens = []
-        for token in subtree:
-            if token.ent_type_ in ("ORG", "NORP", "GPE") and affiliation is None:
-                ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
-                affiliation = _strip_article(ent.text)
-        for token in subtree:
-            if token.dep_ == "relcl" or (token.dep_ == "punct" and token.i > child.i):
-                break
-            if token.ent_type_ in ("ORG", "NORP", "GPE") and token.head.dep_ in ("poss",) or token.dep_ == "case":
-                continue
-            if token.ent_type_ in ("ORG", "NORP", "GPE") and token.i < child.i:
-                continue
-            role_tokens.append(token)
-        role = _strip_article(" ".join(t.text for t in role_tokens)) or None
-        return role, affiliation
-    return None, None
+    appos = next((c for c in entity.root.children if c.dep_ == "appos"), None)
+    if appos is None:
+        return None, None
+    doc = entity.doc
+    # the phrase ends at a relative clause or a comma after its head ("..., who is in the U.S.")
+    end = next((t.i for t in doc[appos.i + 1 : appos.right_edge.i + 1] if t.dep_ == "relcl" or t.is_punct), appos.right_edge.i + 1)
+    phrase = doc[appos.left_edge.i : end]
+    organization = next((e for e in phrase.ents if e.label_ in ORGANIZATION_LABELS), None)
+    affiliation = _strip_article(organization.text) if organization is not None else None
+    # a possessive organisation before the head is the affiliation, not part of the role
+    role_start = organization.end if organization is not None and organization.end <= appos.i else phrase.start
+    role_tokens = [t for t in doc[role_start:end] if t.dep_ != "case"]
+    role = _strip_article("".join(t.text_with_ws for t in role_tokens)) or None
+    return role, affiliation
 
 
 def _registry(doc: Doc, turns: list[Turn]) -> _Registry:

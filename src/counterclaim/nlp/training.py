@@ -81,18 +81,26 @@ def training_sequences(pairs: list[tuple[GoldDocument, Doc]], cue_lemmas: frozen
 def train_attribution(
     pairs: list[tuple[GoldDocument, Doc]],
     model_dir: Path | None = None,
+    algorithm: str = "lbfgs",
     c1: float = 0.05,
     c2: float = 0.01,
     max_iterations: int = 150,
 ) -> dict[str, object]:
-    """Fit the CRF on parsed gold documents and write its weights and metadata."""
+    """Fit the CRF on parsed gold documents and write its weights and metadata.
+
+    `algorithm` is crfsuite's: `lbfgs` (with `c1`/`c2` regularisation) or `ap`
+    (averaged perceptron, where `max_iterations` counts epochs).
+    """
     cue_lemmas = learn_cue_lemmas(pairs)
-    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
     n_tokens = 0
     for features, labels in training_sequences(pairs, frozenset(cue_lemmas)):
         trainer.append(features, labels)
         n_tokens += len(labels)
-    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.possible_transitions": True})
+    params: dict[str, object] = {"max_iterations": max_iterations, "feature.possible_transitions": True}
+    if algorithm == "lbfgs":
+        params |= {"c1": c1, "c2": c2}
+    trainer.set_params(params)
     weights, meta_path = model_paths(model_dir)
     weights.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -101,7 +109,7 @@ def train_attribution(
         "trained_on": "PolNeAR v1.0.0 train split",
         "documents": len(pairs),
         "tokens": n_tokens,
-        "params": {"c1": c1, "c2": c2, "max_iterations": max_iterations},
+        "params": {"algorithm": algorithm, **params},
         "seconds": round(time.perf_counter() - started, 1),
         "cue_lemmas": cue_lemmas,
     }

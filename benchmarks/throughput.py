@@ -1,0 +1,75 @@
+"""Words per second of claim extraction against bare spaCy, on the same texts in the same run.
+
+    python benchmarks/throughput.py [FOLDER ...] [--repeat N]
+
+FOLDER defaults to ../shared/data/polnear/dev/text when present, else examples/.
+Prints both rates and their ratio (extraction / bare spaCy): how much of the
+parser's speed our components keep. Absolute rates on shared machines are
+noise; the ratio is what to compare between changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import spacy
+
+from counterclaim.claims import ClaimExtractor
+from counterclaim.ingest import document_from_text
+from counterclaim.nlp.pipeline import english_model_name
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FOLDERS = [ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text", ROOT / "examples"]
+
+
+def load_texts(folders: list[Path]) -> list[str]:
+    texts = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.txt")):
+            texts.append(path.read_text(encoding="utf-8"))
+    return texts
+
+
+def best_of(repeat: int, run) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts (default: 3)")
+    args = parser.parse_args()
+    folders = args.folders or [next(f for f in DEFAULT_FOLDERS if f.is_dir())]
+    texts = load_texts(folders)
+    words = sum(len(t.split()) for t in texts)
+    bare = spacy.load(english_model_name())
+    extractor = ClaimExtractor()
+    documents = [document_from_text(str(n), t) for n, t in enumerate(texts)]
+
+    def run_bare() -> None:
+        for _ in bare.pipe(texts, batch_size=8):
+            pass
+
+    def run_extract() -> None:
+        for _ in extractor.extract(documents):
+            pass
+
+    run_bare()  # warm both up once
+    run_extract()
+    bare_s = best_of(args.repeat, run_bare)
+    extract_s = best_of(args.repeat, run_extract)
+    print(f"texts: {len(texts)} from {', '.join(str(f) for f in folders)}; {words} words; best of {args.repeat}")
+    print(f"bare spaCy nlp.pipe : {words / bare_s:9.0f} words/s")
+    print(f"counterclaim extract: {words / extract_s:9.0f} words/s")
+    print(f"ratio extract/bare  : {bare_s / extract_s:9.2f}")
+
+
+if __name__ == "__main__":
+    main()
