@@ -38,7 +38,7 @@ def test_scores_loose_strict_and_attribution(split):
     documents = load_split(split)
     predictions = {
         "a": [
-            {"content": {"spans": [[13, 21]]}, "source": {"spans": [[0, 3]]}, "cue": None},  # covers 50%: loose only
+            {"content": {"spans": [[13, 22]]}, "source": {"spans": [[0, 3]]}, "cue": None},  # covers 9 of 16: loose only
             {"content": {"spans": [[31, 46]]}, "source": {"spans": [[0, 3]]}, "cue": {"spans": [[54, 59]]}},  # wrong source
             {"content": {"spans": [[0, 3]]}, "source": None, "cue": None},  # matches nothing
         ]

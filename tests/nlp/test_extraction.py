@@ -49,6 +49,9 @@ def test_quote_before_the_cue_and_continued_across_paragraphs(extract):
     claim = find(claims, "Nobody told us anything")
     assert claim.speaker.name == "Karel Brandt"
     assert claim.mode == "direct"
+    continued = find(claims, "The board is lying about the warnings")
+    assert continued.speaker.name == "Karel Brandt"
+    assert continued.cue.text == "told"
 
 
 def test_denied_reports_that_x_is_a_denial_of_x(extract):

@@ -117,6 +117,33 @@ def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: 
     return _subject_of(cue)
 
 
+def _opens_paragraph_with_quote(content: Span, paragraph_of: list[int]) -> bool:
+    doc = content.doc
+    first = content.start
+    while first > 0 and paragraph_of[first - 1] == paragraph_of[content.start] and not doc[first - 1].is_space:
+        first -= 1
+    return doc[first].is_quote and first >= content.start - 1 and doc[content.start]._.in_quote
+
+
+def _carried_quote(content: Span, attributed: list[Attribution], paragraph_of: list[int]) -> Attribution | None:
+    """The quotation this cue-less paragraph continues: a quote attributed in the paragraph just before.
+
+    News style runs a long quote over paragraphs, reopening the quotation mark
+    and naming the speaker only once: `"...," he said. "...` / `"...`.
+    """
+    if not _opens_paragraph_with_quote(content, paragraph_of):
+        return None
+    paragraph = paragraph_of[content.start]
+    before = [a for a in attributed if a.contents[-1].end <= content.start]
+    if not before:
+        return None
+    previous = before[-1]
+    last = previous.contents[-1]
+    if paragraph_of[last.end - 1] == paragraph - 1 and last.doc[last.start]._.in_quote:
+        return previous
+    return None
+
+
 def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     """Tie content, cue and source spans into attributions, in document order."""
     if not role_spans:
@@ -141,11 +168,17 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
         attribution.source = _pick_source(attribution.cue, by_role["SOURCE"], sentence_of, taken)
         if attribution.source is not None:
             taken.add(attribution.source.start)
+    attributed = sorted(grouped.values(), key=lambda a: a.contents[-1].end)
     for attribution in loose:
-        sentence = sentence_of[attribution.contents[0].start]
+        content = attribution.contents[0]
+        carried = _carried_quote(content, attributed, paragraph_of)
+        if carried is not None:
+            attribution.cue, attribution.source = carried.cue, carried.source
+            continue
+        sentence = sentence_of[content.start]
         near = [s for s in by_role["SOURCE"] if sentence_of[s.start] == sentence]
         if near:
-            attribution.source = min(near, key=lambda s: _distance(s, attribution.contents[0]))
+            attribution.source = min(near, key=lambda s: _distance(s, content))
     result = list(grouped.values()) + loose
     result.sort(key=lambda a: a.contents[0].start)
     return result

@@ -84,7 +84,8 @@ def train_attribution(
     algorithm: str = "lbfgs",
     c1: float = 0.05,
     c2: float = 0.01,
-    max_iterations: int = 150,
+    max_iterations: int = 50,
+    min_freq: int = 1,
 ) -> dict[str, object]:
     """Fit the CRF on parsed gold documents and write its weights and metadata.
 
@@ -97,7 +98,7 @@ def train_attribution(
     for features, labels in training_sequences(pairs, frozenset(cue_lemmas)):
         trainer.append(features, labels)
         n_tokens += len(labels)
-    params: dict[str, object] = {"max_iterations": max_iterations, "feature.possible_transitions": True}
+    params: dict[str, object] = {"max_iterations": max_iterations, "feature.possible_transitions": True, "feature.minfreq": min_freq}
     if algorithm == "lbfgs":
         params |= {"c1": c1, "c2": c2}
     trainer.set_params(params)
