@@ -6,6 +6,7 @@ so that the components can build complete claims.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -29,8 +30,11 @@ class ClaimExtractor:
             yield doc
 
     def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
-        """Each document with its claims, in document order; documents are consumed lazily."""
-        pending: list[Document] = []
+        """Each document with its claims, in document order; documents are consumed lazily.
+
+        `nlp.pipe` reads a batch ahead, so the documents in flight wait in a queue.
+        """
+        pending: deque[Document] = deque()
 
         def remember(items: Iterable[Document]):
             for document in items:
@@ -38,7 +42,7 @@ class ClaimExtractor:
                 yield document
 
         for doc in self.nlp.pipe(self._docs(remember(documents)), batch_size=self.batch_size):
-            yield pending.pop(0), list(doc._.claims or [])
+            yield pending.popleft(), list(doc._.claims or [])
 
     def extract_one(self, document: Document) -> list[Claim]:
         """Claims of a single document."""

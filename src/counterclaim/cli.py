@@ -73,27 +73,26 @@ def _expand(paths: list[str]) -> list[str]:
     return files
 
 
-def extract_claims(paths: list[str], max_bytes: int) -> tuple[list[tuple[Document, list[Claim]]], list[str]]:
-    """Claims of every readable file, with the list of files that failed."""
+def extract_claims(paths: list[str], max_bytes: int, failures: list[str]) -> Iterator[tuple[Document, list[Claim]]]:
+    """Each readable file with its claims, as it is done; files that failed are added to `failures`."""
     from counterclaim.claims import ClaimExtractor
 
     files = _expand(paths)
-    failures: list[str] = []
     extractor = ClaimExtractor()
-    results = []
     with _progress(len(files), "extracting") as progress:
         task = progress.add_task("extract", total=len(files))
+        done = 0
         for document, claims in extractor.extract(_read_documents(files, max_bytes, failures)):
-            results.append((document, claims))
-            progress.advance(task)
-    return results, failures
+            yield document, claims
+            done += 1
+            progress.update(task, completed=done + len(failures))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from counterclaim.export import WRITERS
 
-    results, failures = extract_claims(args.files, args.max_bytes)
-    claims = [c for _, document_claims in results for c in document_claims]
+    failures: list[str] = []
+    claims = (c for _, document_claims in extract_claims(args.files, args.max_bytes, failures) for c in document_claims)
     WRITERS[args.format](claims, sys.stdout)
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
@@ -105,7 +104,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         _error(f"{folder}: no such folder (run `counterclaim demo` from the project's root, or name the folder)")
         return EXIT_INPUT_ERROR
-    results, failures = extract_claims([str(folder)], DEFAULT_MAX_BYTES)
+    failures: list[str] = []
+    results = list(extract_claims([str(folder)], DEFAULT_MAX_BYTES, failures))
     out = Console(width=None if sys.stdout.isatty() else 160)
     for document, claims in results:
         title = f"{document.doc_id} ({document.kind}): {document.title or ''}"
