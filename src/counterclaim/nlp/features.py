@@ -46,7 +46,7 @@ def _bucket(distance: int) -> str:
 class DocArrays:
     """Per-token attributes of a Doc read once into lists: spaCy's attribute access is slow in a loop."""
 
-    __slots__ = ("lower", "lemma", "pos", "dep", "head", "in_quote", "is_quote", "lexical", "sent_start", "sent_end", "sent_root")
+    __slots__ = ("lower", "lemma", "pos", "dep", "head", "in_quote", "is_quote", "lexical", "sent_start", "sent_end")
 
     def __init__(self, doc: Doc) -> None:
         self.lower = [t.lower_ for t in doc]
@@ -75,11 +75,9 @@ class DocArrays:
         ]
         self.sent_start = [0] * len(doc)
         self.sent_end = [0] * len(doc)
-        self.sent_root = [0] * len(doc)
         for sent in doc.sents:
             self.sent_start[sent.start : sent.end] = [sent.start] * len(sent)
             self.sent_end[sent.start : sent.end] = [sent.end] * len(sent)
-            self.sent_root[sent.start : sent.end] = [sent.root.i] * len(sent)
 
     def cue_ancestry(self, i: int, cue_lemmas: frozenset[str]) -> tuple[int, str]:
         """The nearest ancestor that is a cue (-1 if none), and the dependency label of the branch below it.
@@ -130,15 +128,12 @@ def sequence_features(tokens: list[Token], cue_lemmas: frozenset[str], arrays: D
             "sent.cues=" + str(min(len(cues), 2)),
             "sent.start=" + str(i == sent_start),
             "sent.end=" + str(i == sent_end - 1),
-            "lem|dep=" + lemma + "|" + a.dep[i],
-            "sent.root=" + a.lemma[a.sent_root[i]],
         ]
         if ancestor >= 0:
             row += [
                 "anc.branch=" + branch,
                 "anc.lem=" + a.lemma[ancestor],
                 "anc.branch|q=" + branch + "|" + in_quote,
-                "anc.lem|branch=" + a.lemma[ancestor] + "|" + branch,
                 "anc.side=" + ("before" if i < ancestor else "after"),
                 "anc.dist=" + _bucket(positions.get(ancestor, n) - n),
             ]
