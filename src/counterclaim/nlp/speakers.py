@@ -1,12 +1,14 @@
 """Who is speaking: a source mention resolved to the entity it names, within one document.
 
-The obvious resolutions: a full name is itself; a surname, a title with a
+One entity per speaker: a full name is itself; a surname, a title with a
 surname, or a transcript label (`NAZARY`) is the full name it ends; `he`/`she`
-is the person just quoted, else the nearest person named before; `they`/`it`
-the nearest organisation or group before. A role and an affiliation come from an
-apposition (`Ali Nazary, the National Resistance Front's head of foreign
-relations`). Anything else (`a representative for the group`) stays its own,
-unnamed entity.
+is the person just quoted (within a few paragraphs), else the nearest person
+named before; `they`/`it` the nearest organisation or group before; `who`/`which`
+their antecedent. A description (`the former vice president`) is the person
+whose role it names (`Amrullah Saleh, who was vice president`), or the
+organisation whose name it ends (`the army` -> `Northern Army`); where the text
+does not say (`a representative for the group`) it stays its own unnamed entity.
+Roles and affiliations come from appositions, relative clauses and titles.
 """
 
 from __future__ import annotations
@@ -15,16 +17,29 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from counterclaim.model import Claim, Speaker, Turn
 
+if not Doc.has_extension("speakers"):
+    Doc.set_extension("speakers", default=None)
+
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+FIRST_PERSON_SINGULAR = {"i", "me"}
+FIRST_PERSON_PLURAL = {"we", "us"}
 GROUP_PRONOUNS = {"they", "it", "them"}
-FIRST_PERSON = {"i", "we", "me", "us"}
-TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "president", "senator", "minister", "prof"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
+# Titles that name a role when they stand before a name: `President Ashraf Ghani`, `host Audie Cornish`.
+TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "senator", "sen", "rep", "representative", "gov", "governor", "general",
+    "gen", "colonel", "col", "commander", "mayor", "judge", "secretary", "chairman", "chairwoman", "host", "spokesman",
+    "spokeswoman", "spokesperson", "ambassador", "former", "foreign", "deputy", "chief", "leader", "correspondent",
+    "reporter", "anchor", "interior", "defense", "defence", "sheikh", "mullah", "king", "queen", "prince", "pope",
+}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 ORGANIZATION_LABELS = ("ORG", "NORP", "GPE")
+# Words that carry no meaning when a description is matched against a role.
+ROLE_FILLER = {"the", "a", "an", "former", "of", "for", "to", "in", "on", "at", "'s", "his", "her", "its", "their", "under", "and"}
 PARAGRAPH_WINDOW = 3
 
 
@@ -35,6 +50,16 @@ def slug(name: str) -> str:
 
 def _label_name(label: str) -> str:
     return " ".join(part.capitalize() for part in label.split())
+
+
+def _strip_article(text: str) -> str:
+    """`the National Resistance Front's` -> `National Resistance Front`."""
+    text = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"['\u2019]s?$", "", text).strip()
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in ROLE_FILLER}
 
 
 @dataclass(slots=True)
@@ -65,6 +90,40 @@ class _Registry:
         candidates = [m for m in self.mentions if m.kind == kind and m.start < before]
         return candidates[-1] if candidates else None
 
+    def described(self, description: str, head: str, at: int) -> _Mention | None:
+        """The person whose role the description names: its head noun in the role, most words shared.
+
+        Ties go to the nearest person named before the description, then to the first after it.
+        """
+        words = _content_words(description)
+        best: tuple[int, int, _Mention] | None = None
+        for mention in self.mentions:
+            if mention.kind != "person" or not mention.role:
+                continue
+            role_words = _content_words(mention.role)
+            if head not in role_words:
+                continue
+            distance = at - mention.start if mention.start < at else 10**9 + mention.start
+            candidate = (len(words & role_words), -distance, mention)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+        return best[2] if best else None
+
+    def organization_ending(self, head: str, at: int) -> _Mention | None:
+        """The organisation whose name ends with the head noun: `the army` -> `Northern Army`."""
+        matches = [m for m in self.mentions if m.kind == "organization" and m.name.lower().split()[-1:] == [head]]
+        before = [m for m in matches if m.start < at]
+        return (before or matches or [None])[-1 if before else 0]
+
+    def expand_acronym(self, name: str) -> str:
+        """An acronym stands for the organisation it abbreviates when the document names it anywhere."""
+        if name.isupper() and 2 <= len(name) <= 6:
+            for mention in self.mentions:
+                initials = "".join(w[0] for w in mention.name.split() if w[:1].isupper())
+                if mention.kind == "organization" and initials == name and mention.name != name:
+                    return mention.name
+        return name
+
     def speaker(self, name: str, kind: str, alias: str | None) -> Speaker:
         key = slug(name)
         speaker = self.speakers.get(key)
@@ -79,47 +138,74 @@ class _Registry:
         return speaker
 
 
-def _strip_article(text: str) -> str:
-    """`the National Resistance Front's` -> `National Resistance Front`."""
-    text = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
-    return re.sub(r"['\u2019]s?$", "", text).strip()
+def _phrase_until_clause(doc: Doc, head: Token) -> Span:
+    """The phrase headed by `head`, stopping at a relative clause or a comma after the head."""
+    end = next((t.i for t in doc[head.i + 1 : head.right_edge.i + 1] if t.dep_ == "relcl" or t.is_punct), head.right_edge.i + 1)
+    return doc[head.left_edge.i : end]
 
 
-def _apposition(entity: Span) -> tuple[str | None, str | None]:
-    """Role and affiliation from `NAME, the ORG's ROLE` or `NAME, ROLE of ORG`."""
-    appos = next((c for c in entity.root.children if c.dep_ == "appos"), None)
-    if appos is None:
-        return None, None
-    doc = entity.doc
-    # the phrase ends at a relative clause or a comma after its head ("..., who is in the U.S.")
-    end = next((t.i for t in doc[appos.i + 1 : appos.right_edge.i + 1] if t.dep_ == "relcl" or t.is_punct), appos.right_edge.i + 1)
-    phrase = doc[appos.left_edge.i : end]
+def _role_and_affiliation(phrase: Span, head: Token) -> tuple[str | None, str | None]:
+    """`the National Resistance Front's head of foreign relations` -> role and organisation."""
     organization = next((e for e in phrase.ents if e.label_ in ORGANIZATION_LABELS), None)
     affiliation = _strip_article(organization.text) if organization is not None else None
     # a possessive organisation before the head is the affiliation, not part of the role
-    role_start = organization.end if organization is not None and organization.end <= appos.i else phrase.start
-    role_tokens = [t for t in doc[role_start:end] if t.dep_ != "case"]
+    role_start = organization.end if organization is not None and organization.end <= head.i else phrase.start
+    role_tokens = [t for t in phrase.doc[role_start : phrase.end] if t.dep_ != "case"]
     role = _strip_article("".join(t.text_with_ws for t in role_tokens)) or None
     return role, affiliation
+
+
+def _apposition(entity: Span) -> tuple[str | None, str | None]:
+    """Role and affiliation from `NAME, the ORG's ROLE`, `NAME, ROLE of ORG` or `NAME, who was ROLE`."""
+    doc = entity.doc
+    for child in entity.root.children:
+        if child.dep_ == "appos":
+            return _role_and_affiliation(_phrase_until_clause(doc, child), child)
+    for child in entity.root.children:
+        if child.dep_ == "relcl" and child.lemma_ == "be":
+            attribute = next((c for c in child.children if c.dep_ == "attr"), None)
+            if attribute is not None:
+                return _role_and_affiliation(_phrase_until_clause(doc, attribute), attribute)
+    return None, None
+
+
+def _title_and_name(entity: Span) -> tuple[str | None, str]:
+    """A title before or at the start of a name: `host Audie Cornish`, `President Ashraf Ghani`."""
+    doc = entity.doc
+    start = entity.start
+    while start > 0 and doc[start - 1].lower_.rstrip(".") in TITLE_WORDS:
+        start -= 1
+    first = entity.start
+    while first < entity.end - 1 and doc[first].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
+        first += 1
+    title_tokens = [t for t in doc[start:first] if t.lower_.rstrip(".") not in HONORIFICS]
+    title = " ".join(t.lower_ for t in title_tokens) or None
+    return title, doc[first : entity.end].text.strip()
 
 
 def _registry(doc: Doc, turns: list[Turn]) -> _Registry:
     registry = _Registry()
     for ent in doc.ents:
         if ent.label_ == "PERSON":
-            name = ent.text.strip()
-            role = affiliation = None
-            if name.isupper():  # a transcript label, not prose
-                name = _label_name(name)
-            else:
-                role, affiliation = _apposition(ent)
-            registry.mentions.append(_Mention(name, ent.start_char, "person", role, affiliation))
+            if ent.text.isupper():  # a transcript label, not prose
+                registry.mentions.append(_Mention(_label_name(ent.text.strip()), ent.start_char, "person"))
+                continue
+            title, name = _title_and_name(ent)
+            role, affiliation = _apposition(ent)
+            registry.mentions.append(_Mention(name, ent.start_char, "person", role or title, affiliation))
         elif ent.label_ in ("ORG", "NORP"):
             registry.mentions.append(_Mention(_strip_article(ent.text), ent.start_char, "organization"))
     for turn in turns:
         if len(turn.label.split()) > 1 and turn.label_start is not None:
             registry.mentions.append(_Mention(_label_name(turn.label), turn.label_start, "person"))
     registry.mentions.sort(key=lambda m: m.start)
+    # the entity recogniser sometimes takes a surname for an organisation: a person's name wins
+    surnames = {m.name.split()[-1] for m in registry.mentions if m.kind == "person" and len(m.name.split()) > 1}
+    registry.mentions = [m for m in registry.mentions if not (m.kind == "organization" and m.name in surnames)]
+    # one name per organisation: an acronym takes the name it abbreviates
+    for mention in registry.mentions:
+        if mention.kind == "organization":
+            mention.name = registry.expand_acronym(mention.name)
     return registry
 
 
@@ -135,52 +221,57 @@ class SpeakerResolver:
         self.turns: list[Turn] = doc._.turns or []
         self.registry = _registry(doc, self.turns)
         self.last_person: tuple[int, Speaker] | None = None
+        self.resolved: list[Claim] = []
 
-    def _turn_of(self, claim: Claim) -> Turn | None:
+    def _turn_of(self, offset: int) -> Turn | None:
         for turn in self.turns:
-            if turn.start <= claim.content.start < turn.end + 1:
+            if turn.start <= offset < turn.end + 1:
                 return turn
         return None
 
     def resolve(self, claim: Claim) -> Speaker | None:
+        if claim.speaker is not None:  # set by the component that made the claim (unnamed sources)
+            return self.registry.speakers.setdefault(claim.speaker.id, claim.speaker)
         if claim.mode in ("turn", "question"):
-            turn = self._turn_of(claim)
-            if turn is None:
-                return None
-            name = self.registry.full_name(turn.label.split()[-1]) or _label_name(turn.label)
-            speaker = self.registry.speaker(name, "person", turn.label)
-            if turn.is_introduction or self._is_host(turn):
-                speaker.role = speaker.role or "host"
-            return speaker
+            turn = self._turn_of(claim.content.start)
+            return self._turn_speaker(turn) if turn is not None else None
         if claim.source is None:
             return None
         return self._resolve_mention(claim)
 
-    def _is_host(self, turn: Turn) -> bool:
-        return any(t.is_introduction and t.label == turn.label for t in self.turns)
+    def _turn_speaker(self, turn: Turn) -> Speaker:
+        name = self.registry.full_name(turn.label.split()[-1]) or _label_name(turn.label)
+        speaker = self.registry.speaker(name, "person", turn.label)
+        if any(t.is_introduction and t.label == turn.label for t in self.turns):
+            speaker.role = speaker.role or "host"
+        return speaker
 
     def _resolve_mention(self, claim: Claim) -> Speaker:
         mention = claim.source.text
         start = claim.source.start
         span = self.doc.char_span(start, claim.source.end, alignment_mode="expand")
-        lower = mention.lower().strip()
-        if span is not None and lower in RELATIVE_PRONOUNS and span.root.head.dep_ == "relcl":
-            antecedent = span.root.head.head
+        if span is None:
+            return self.registry.speaker(_strip_article(mention), "unnamed", mention)
+        lower = span.text.lower().strip()
+        if span[0].lower_ in RELATIVE_PRONOUNS and span[0].head.dep_ == "relcl":
+            antecedent = span[0].head.head
             span = self.doc[antecedent.left_edge.i : antecedent.i + 1]
             lower = span.text.lower()
-        people = [e for e in (span.ents if span is not None else []) if e.label_ == "PERSON"]
-        orgs = [e for e in (span.ents if span is not None else []) if e.label_ in ("ORG", "NORP")]
+        people = [e for e in span.ents if e.label_ == "PERSON"]
         if people:
-            person = people[0].text.strip()
+            _, person = _title_and_name(people[0])
             parts = person.split()
             name = person if len(parts) > 1 else (self.registry.full_name(parts[-1]) or person)
             return self._person(name, mention, start)
-        words = [
-            w for w in re.findall(r"[\w.'-]+", span.text if span is not None else mention)
-            if w.lower().rstrip(".") not in TITLES | RELATIVE_PRONOUNS
-        ]
+        words = [w for w in re.findall(r"[\w.'-]+", span.text) if w.lower().rstrip(".") not in TITLE_WORDS | HONORIFICS | RELATIVE_PRONOUNS]
         if len(words) == 1 and words[0][:1].isupper() and (full := self.registry.full_name(words[0])):
             return self._person(full, mention, start)
+        if lower in FIRST_PERSON_SINGULAR | FIRST_PERSON_PLURAL:
+            speaking = self._speaking_at(start)
+            if speaking is not None:
+                if lower in FIRST_PERSON_PLURAL and speaking.affiliation:
+                    return self.registry.speaker(speaking.affiliation, "organization", mention)
+                return self.registry.speaker(speaking.name, speaking.kind, mention)
         if lower in PERSON_PRONOUNS:
             recent = self._recent_person(start)
             if recent is not None:
@@ -189,19 +280,51 @@ class SpeakerResolver:
             group = self.registry.nearest("organization", start)
             if group is not None:
                 return self.registry.speaker(group.name, "organization", mention)
-        if orgs and len(orgs[0]) >= len(span) - 1:
-            return self.registry.speaker(self._organization_name(orgs[0].text), "organization", mention)
-        return self.registry.speaker(_strip_article(mention), "unnamed", mention)
+        organizations = [e for e in span.ents if e.label_ in ("ORG", "NORP")]
+        if organizations and len(organizations[0]) >= len(span) - 1:
+            name = self.registry.expand_acronym(_strip_article(organizations[0].text))
+            return self.registry.speaker(name, "organization", mention)
+        return self._resolve_description(span, mention, start)
 
-    def _organization_name(self, text: str) -> str:
-        """An acronym stands for the organisation it abbreviates when the document names it."""
-        name = _strip_article(text)
-        if name.isupper() and len(name) <= 6:
-            for mention in self.registry.mentions:
-                initials = "".join(w[0] for w in mention.name.split() if w[:1].isupper())
-                if mention.kind == "organization" and initials == name:
-                    return mention.name
-        return name
+    def _resolve_description(self, span: Span, mention: str, start: int) -> Speaker:
+        """`the former vice president` -> the person of that role; `the army` -> the army named; else unnamed."""
+        head = span.root
+        if head.pos_ == "NOUN":
+            lemma = head.lemma_.lower()
+            person = self.registry.described(span.text, lemma, start)
+            if person is not None:
+                return self._person(person.name, mention, start)
+            organization = self.registry.organization_ending(head.lower_, start)
+            if organization is not None and head.tag_ != "NNS":
+                return self.registry.speaker(organization.name, "organization", mention)
+        speaker = self.registry.speaker(_strip_article(mention), "unnamed", mention)
+        speaker.affiliation = speaker.affiliation or self._affiliation_of(span, start)
+        return speaker
+
+    def _affiliation_of(self, span: Span, start: int) -> str | None:
+        """`a spokeswoman for the council` -> the council named in the document."""
+        for token in span.root.children:
+            if token.dep_ == "prep" and token.lower_ in ("for", "of", "at", "with", "from"):
+                for pobj in token.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if pobj.ent_type_ in ORGANIZATION_LABELS:
+                        ent = next(e for e in self.doc.ents if e.start <= pobj.i < e.end)
+                        return self.registry.expand_acronym(_strip_article(ent.text))
+                    organization = self.registry.organization_ending(pobj.lower_, start)
+                    if organization is not None:
+                        return organization.name
+        return None
+
+    def _speaking_at(self, offset: int) -> Speaker | None:
+        """Who is speaking at this point of the text: the turn's speaker, or the speaker of the quotation."""
+        turn = self._turn_of(offset)
+        if turn is not None:
+            return self._turn_speaker(turn)
+        for claim in self.resolved:
+            if claim.mode in ("direct", "mixed") and claim.speaker is not None and any(s <= offset < e for s, e in claim.content.spans):
+                return claim.speaker
+        return None
 
     def _person(self, name: str, mention: str, start: int) -> Speaker:
         speaker = self.registry.speaker(name, "person", mention)
@@ -217,16 +340,36 @@ class SpeakerResolver:
         nearest = self.registry.nearest("person", before)
         return self.registry.speaker(nearest.name, "person", None) if nearest else None
 
+    def reporter_of(self, claim: Claim, claims: list[Claim]) -> Speaker | None:
+        """Who reports this claim: the speaker of the turn or quotation its cue stands in."""
+        anchor = claim.cue.start if claim.cue is not None else claim.content.start
+        if claim.mode not in ("turn", "question"):
+            turn = self._turn_of(anchor)
+            if turn is not None:
+                speaker = self._turn_speaker(turn)
+                return speaker if speaker is not claim.speaker else None
+        for outer in claims:
+            if outer is claim or outer.mode not in ("direct", "mixed") or outer.speaker is None:
+                continue
+            if any(s <= anchor < e for s, e in outer.content.spans) and outer.speaker is not claim.speaker:
+                return outer.speaker
+        return None
+
 
 @Language.factory("counterclaim_speakers")
 class SpeakerResolution:
-    """Sets `claim.speaker` on every claim of `doc._.claims`."""
+    """Sets `claim.speaker` and `claim.reported_by` on every claim of `doc._.claims`."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
         resolver = SpeakerResolver(doc)
-        for claim in doc._.claims or []:
+        claims = doc._.claims or []
+        for claim in claims:
             claim.speaker = resolver.resolve(claim)
+            resolver.resolved.append(claim)
+        for claim in claims:
+            claim.reported_by = resolver.reporter_of(claim, claims)
+        doc._.speakers = list(resolver.registry.speakers.values())
         return doc

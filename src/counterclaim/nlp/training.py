@@ -82,12 +82,17 @@ def train_attribution(
     pairs: list[tuple[GoldDocument, Doc]],
     model_dir: Path | None = None,
     algorithm: str = "lbfgs",
-    c1: float = 0.05,
-    c2: float = 0.01,
-    max_iterations: int = 50,
+    c1: float = 0.5,
+    c2: float = 10.0,
+    max_iterations: int = 300,
     min_freq: int = 1,
 ) -> dict[str, object]:
     """Fit the CRF on parsed gold documents and write its weights and metadata.
+
+    The defaults were chosen on 140 articles held out of `train` (content and
+    attribution F1, loose): weak regularisation stopped early scored as well but
+    swung by several points with the smallest change in the parses; strong L2
+    converges to the same score every time, and L1 halves the model's size.
 
     `algorithm` is crfsuite's: `lbfgs` (with `c1`/`c2` regularisation) or `ap`
     (averaged perceptron, where `max_iterations` counts epochs).

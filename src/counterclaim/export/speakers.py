@@ -1,0 +1,41 @@
+"""Speaker entities of each document: a table to read, or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from counterclaim.claims import Extraction
+
+
+def speaker_rows(extraction: Extraction) -> list[dict]:
+    """Each speaker of the document as a record with its claim count, most claims first."""
+    counts = extraction.claim_counts()
+    rows = [{"doc_id": extraction.document.doc_id, **s.to_json(), "claims": counts.get(s.id, 0)} for s in extraction.speakers]
+    return sorted(rows, key=lambda r: (-r["claims"], r["name"]))
+
+
+def write_speakers(extractions: Iterable[Extraction], out: TextIO, fmt: str = "table") -> None:
+    """One row (or JSON Lines record) per speaker entity of each document."""
+    if fmt == "json":
+        for extraction in extractions:
+            for row in speaker_rows(extraction):
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    console = Console(file=out, width=None if out.isatty() else 160)
+    for extraction in extractions:
+        table = Table(title=f"{extraction.document.doc_id}: speakers", expand=True)
+        for column in ("speaker", "kind", "role", "affiliation", "claims", "aliases"):
+            table.add_column(column, justify="right" if column == "claims" else "left")
+        for row in speaker_rows(extraction):
+            table.add_row(
+                Text(row["name"], style="bold"), row["kind"], Text(row["role"] or "-"), Text(row["affiliation"] or "-"),
+                str(row["claims"]), Text(", ".join(row["aliases"])),
+            )
+        console.print(table)

@@ -1,0 +1,98 @@
+"""Unnamed sources as claims of their own: "reports that X", "rumors of X", "sources said".
+
+Half the claims that matter in contested reporting come from nobody in
+particular. `Nazary denied reports that the Taliban have taken control` holds
+two claims: Nazary's denial, and the reports' assertion that the Taliban have
+taken control. This component adds the second kind, with an `unnamed` speaker
+named after the noun (`reports`, `rumors`), so that it can be told apart from
+named speakers and linked to the claims it contradicts.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from counterclaim.model import Claim, Speaker, TextSpans
+from counterclaim.nlp.lexicons import load_lexicon
+from counterclaim.nlp.reported_speech import claim_mode
+
+STRIP = " \t\n,;:\u2014\u2013-"
+# "the story of his life" is no claim: only these nouns carry one in an "of" phrase.
+OF_NOUNS = {"report", "rumor", "rumour", "claim", "allegation"}
+
+
+def _trimmed(span: Span) -> tuple[int, int]:
+    text = span.text
+    lead = len(text) - len(text.lstrip(STRIP + "\"\u201c\u201d"))
+    trail = len(text.rstrip(STRIP + "."))
+    return span.start_char + lead, span.start_char + max(trail, lead + 1)
+
+
+def _content_of(noun: Token) -> Span | None:
+    """The clause or phrase a report noun carries: `reports [that X]`, `rumors [of X]`."""
+    doc = noun.doc
+    for child in noun.children:
+        if child.dep_ in ("acl", "ccomp", "relcl") and child.i > noun.i:
+            marks = [t for t in child.children if t.dep_ == "mark" and t.lower_ == "that"]
+            if marks and marks[0].i == noun.i + 1:
+                return doc[marks[0].i + 1 : child.right_edge.i + 1]
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i == noun.i + 1 and noun.lemma_.lower() in OF_NOUNS:
+            objects = [t for t in child.children if t.dep_ == "pobj"]
+            if objects:
+                return doc[child.i + 1 : objects[0].right_edge.i + 1]
+    return None
+
+
+def _clip_at_dash(content: Span) -> Span:
+    """An aside set off by dashes is the writer's, not the reports': stop before it."""
+    for token in content:
+        if token.text in ("\u2014", "\u2013", "--") and token.i > content.start:
+            return content.doc[content.start : token.i]
+    return content
+
+
+def unnamed_claims(doc: Doc) -> list[Claim]:
+    """A claim for each report noun with a content and no named holder (no possessive)."""
+    nouns = load_lexicon("report_nouns")
+    claims = []
+    for token in doc:
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in nouns:
+            continue
+        if any(child.dep_ == "poss" for child in token.children):
+            continue  # "their reports": a named holder, for the tagger and speaker resolution
+        content = _content_of(token)
+        if content is None or len(content) < 2:
+            continue
+        content = _clip_at_dash(content)
+        source = TextSpans.from_offsets(doc.text, [(token.idx, token.idx + len(token.text))])
+        claims.append(
+            Claim(
+                doc_id=doc._.doc_id,
+                mode=claim_mode([_trimmed(content)], doc._.quotes or []),
+                polarity="assert",
+                content=TextSpans.from_offsets(doc.text, [_trimmed(content)]),
+                cue=source,
+                source=source,
+                speaker=Speaker(id=f"unnamed-{token.lower_}", name=token.lower_, kind="unnamed", aliases=[token.text]),
+            )
+        )
+    return claims
+
+
+@Language.factory("counterclaim_unnamed_sources")
+class UnnamedSources:
+    """Adds the claims of unnamed reports and rumours to `doc._.claims`."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims = list(doc._.claims or [])
+        taken = {(c.content.start, c.content.end, c.source.start if c.source else None) for c in claims}
+        for claim in unnamed_claims(doc):
+            if (claim.content.start, claim.content.end, claim.source.start) not in taken:
+                claims.append(claim)
+        claims.sort(key=lambda c: (c.content.start, c.content.end))
+        doc._.claims = claims
+        return doc
