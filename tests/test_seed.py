@@ -61,3 +61,49 @@ def test_hosts_questions_are_questions(seed):
     _, claims = seed
     question = next(c for c in claims if c.content.text.startswith("What do you think the goal is"))
     assert question.mode == "question" and question.speaker.name == "Audie Cornish"
+
+
+def test_nazarys_claims_after_the_interview_intro_are_one_entity_with_his_affiliation(seed):
+    document, claims = seed
+    after = document.text.index("Speaking with NPR's All Things Considered")
+    nazary_mentions = {"he", "nazary", "nazary, who", "ali nazary"}
+    his = [
+        c for c in claims
+        if after <= c.content.start < document.transcript_start and c.source is not None
+        and (c.source.text.lower() in nazary_mentions or c.source.text.startswith("Ali Nazary"))
+    ]
+    assert len(his) >= 8
+    for claim in his:
+        assert claim.speaker.name == "Ali Nazary", claim.content.text
+        assert claim.speaker.affiliation == "National Resistance Front"
+        assert claim.speaker.role == "head of foreign relations"
+
+
+def test_the_former_vice_president_is_amrullah_saleh(seed):
+    _, claims = seed
+    told = [c for c in claims if c.source is not None and c.source.text == "the former vice president"]
+    assert told and all(c.speaker.name == "Amrullah Saleh" for c in told)
+
+
+def test_the_nrf_claims_about_10000_fighters(seed):
+    _, claims = seed
+    claim = next(c for c in claims if "10,000 fighters" in c.content.text)
+    assert claim.speaker.kind == "organization"
+    assert claim.speaker.name == "National Resistance Front"
+    assert [(q.value, q.unit, q.approx) for q in claim.quantities] == [(10000, "fighters", True)]
+
+
+def test_unnamed_reports_claim_the_taliban_took_the_province(seed):
+    _, claims = seed
+    unnamed = [c for c in claims if c.speaker is not None and c.speaker.kind == "unnamed" and c.polarity == "assert"]
+    assert any("the Taliban have taken control of the province" in c.content.text for c in unnamed)
+    gunfire = [c for c in unnamed if "celebratory gunfire" in c.content.text]
+    assert gunfire and "purported" in gunfire[0].hedges
+
+
+def test_the_taliban_quoted_inside_nazarys_turn_are_reported_by_him(seed):
+    document, claims = seed
+    inner = [c for c in claims if "they want to form an inclusive government" in c.content.text and c.mode != "turn"]
+    assert inner
+    assert inner[0].speaker.name == "Taliban" and inner[0].speaker.kind == "organization"
+    assert inner[0].reported_by.name == "Ali Nazary"

@@ -156,6 +156,23 @@ def cmd_eval_polnear(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval_speakers(args: argparse.Namespace) -> int:
+    from counterclaim.claims import ClaimExtractor
+    from counterclaim.eval.polnear import load_split
+    from counterclaim.eval.resolution import format_report, resolutions
+    from counterclaim.ingest import document_from_text
+
+    try:
+        gold = load_split(args.folder)
+    except FileNotFoundError as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    documents = (document_from_text(g.stem, g.text) for g in gold)
+    counts, resolved = resolutions(ClaimExtractor().extract(documents))
+    print(format_report(counts, resolved, args.sample, args.seed))
+    return EXIT_OK
+
+
 def cmd_train_attribution(args: argparse.Namespace) -> int:
     from counterclaim.eval.polnear import load_split
     from counterclaim.nlp.pipeline import load_base_pipeline
@@ -207,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     polnear.add_argument("--predictions", metavar="FILE", help="also write the predicted claims as JSON Lines")
     polnear.add_argument("--json", action="store_true", help="print the full scores as JSON")
     polnear.set_defaults(run=cmd_eval_polnear)
+
+    resolution = eval_sets.add_parser("speakers", help="PolNeAR: share of pronoun and description sources resolved, with a sample")
+    resolution.add_argument("folder", metavar="DIR", help="a PolNeAR split, e.g. ../shared/data/polnear/dev")
+    resolution.add_argument("--sample", type=int, default=50, help="resolutions to print for checking by hand (default: 50)")
+    resolution.add_argument("--seed", type=int, default=0, help="seed of the sample (default: 0)")
+    resolution.set_defaults(run=cmd_eval_speakers)
 
     train = commands.add_parser("train", help="train a shipped model from a data set")
     models = train.add_subparsers(dest="model", required=True, metavar="MODEL")

@@ -10,7 +10,7 @@ from counterclaim.model import Claim, TextSpans
 
 COLUMNS = [
     "doc_id", "claim_id", "mode", "polarity", "speaker", "speaker_id", "role", "affiliation",
-    "source", "source_spans", "cue", "content", "content_spans",
+    "source", "source_spans", "cue", "content", "content_spans", "reported_by", "hedges", "quantities",
 ]
 
 
@@ -28,5 +28,6 @@ def write_csv(claims: Iterable[Claim], out: TextIO) -> None:
             c.doc_id, c.claim_id, c.mode, c.polarity,
             s.name if s else "", s.id if s else "", (s.role or "") if s else "", (s.affiliation or "") if s else "",
             c.source.text if c.source else "", _ranges(c.source), c.cue.text if c.cue else "",
-            c.content.text, _ranges(c.content),
+            c.content.text, _ranges(c.content), c.reported_by.name if c.reported_by else "",
+            "; ".join(c.hedges), "; ".join(f"{q.value:g} {q.unit or ''}".strip() for q in c.quantities),
         ])

@@ -26,6 +26,10 @@ def claims_table(claims: Iterable[Claim], title: str | None = None) -> Table:
         speaker = c.speaker.name if c.speaker else "-"
         if c.speaker and c.speaker.affiliation:
             speaker += f" ({c.speaker.affiliation})"
+        if c.reported_by:
+            speaker += f", via {c.reported_by.name}"
+        if c.hedges:
+            speaker += " [hedged]"
         table.add_row(
             Text(c.doc_id),
             str(c.content.start),
