@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from counterclaim.model import Claim
+from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
 
 
@@ -28,7 +29,7 @@ def claim_hedges(doc: Doc, claim: Claim, pattern: re.Pattern[str]) -> list[str]:
     start = first[0].sent.start_char
     end = first[-1].sent.end_char
     found: list[str] = []
-    for match in pattern.finditer(doc.text, start, end):
+    for match in pattern.finditer(doc_text(doc), start, end):
         word = match.group(0).lower().replace("\u2019", "'")
         if word not in found:
             found.append(word)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from counterclaim.nlp.doc_text import doc_text
+
 OPENING = "\u201c\u201e\u00ab"
 CLOSING = "\u201d\u00bb"
 NEUTRAL = '"'
@@ -112,7 +114,7 @@ class QuoteFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = find_quotes(doc.text)
+        spans = find_quotes(doc_text(doc))
         doc._.quotes = spans
         if spans:
             for start, end in spans:

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from counterclaim.model import Claim, ClaimMode, TextSpans
 from counterclaim.nlp.assembly import Attribution, assemble
+from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
 
 for _name, _default in (("doc_id", ""), ("turns", None), ("claims", None)):
@@ -78,7 +79,7 @@ def _offsets(span: Span) -> tuple[int, int]:
 
 
 def _text_spans(doc: Doc, spans: list[Span]) -> TextSpans:
-    return TextSpans.from_offsets(doc.text, [_offsets(s) for s in spans])
+    return TextSpans.from_offsets(doc_text(doc), [_offsets(s) for s in spans])
 
 
 def claims_from_attribution(doc: Doc, attribution: Attribution) -> list[Claim]:

@@ -13,6 +13,7 @@ Roles and affiliations come from appositions, relative clauses and titles.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from counterclaim.model import Claim, Speaker, Turn
+from counterclaim.nlp.doc_text import doc_text
 
 if not Doc.has_extension("speakers"):
     Doc.set_extension("speakers", default=None)
@@ -209,8 +211,8 @@ def _registry(doc: Doc, turns: list[Turn]) -> _Registry:
     return registry
 
 
-def _paragraph_of(doc: Doc, offset: int) -> int:
-    return doc.text.count("\n\n", 0, offset)
+def _paragraph_breaks(text: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"\n\s*\n", text)]
 
 
 class SpeakerResolver:
@@ -222,6 +224,10 @@ class SpeakerResolver:
         self.registry = _registry(doc, self.turns)
         self.last_person: tuple[int, Speaker] | None = None
         self.resolved: list[Claim] = []
+        self.paragraph_breaks = _paragraph_breaks(doc_text(doc))
+
+    def _paragraph_of(self, offset: int) -> int:
+        return bisect.bisect_left(self.paragraph_breaks, offset)
 
     def _turn_of(self, offset: int) -> Turn | None:
         for turn in self.turns:
@@ -335,7 +341,7 @@ class SpeakerResolver:
         """Who was just quoted, if within a few paragraphs; else the nearest person named."""
         if self.last_person is not None:
             at, speaker = self.last_person
-            if _paragraph_of(self.doc, before) - _paragraph_of(self.doc, at) <= PARAGRAPH_WINDOW:
+            if self._paragraph_of(before) - self._paragraph_of(at) <= PARAGRAPH_WINDOW:
                 return speaker
         nearest = self.registry.nearest("person", before)
         return self.registry.speaker(nearest.name, "person", None) if nearest else None

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from counterclaim.model import Claim, TextSpans, Turn
+from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
 
 MIN_WORDS = 3
@@ -28,7 +29,7 @@ def turn_claims(doc: Doc, turn: Turn) -> list[Claim]:
     denials = load_lexicon("denial_cues")
     source = None
     if turn.label_start is not None:
-        source = TextSpans.from_offsets(doc.text, [(turn.label_start, turn.label_end)])
+        source = TextSpans.from_offsets(doc_text(doc), [(turn.label_start, turn.label_end)])
     claims = []
     for sentence in span.sents:
         start = max(sentence.start_char, turn.start)
@@ -44,7 +45,7 @@ def turn_claims(doc: Doc, turn: Turn) -> list[Claim]:
                 doc_id=doc._.doc_id,
                 mode="question" if is_question else "turn",
                 polarity="deny" if deny and not is_question else "assert",
-                content=TextSpans.from_offsets(doc.text, [(sentence.start_char, sentence.start_char + len(text))]),
+                content=TextSpans.from_offsets(doc_text(doc), [(sentence.start_char, sentence.start_char + len(text))]),
                 source=source,
             )
         )

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from counterclaim.model import Claim, Speaker, TextSpans
+from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
 from counterclaim.nlp.reported_speech import claim_mode
 
@@ -65,13 +66,13 @@ def unnamed_claims(doc: Doc) -> list[Claim]:
         if content is None or len(content) < 2:
             continue
         content = _clip_at_dash(content)
-        source = TextSpans.from_offsets(doc.text, [(token.idx, token.idx + len(token.text))])
+        source = TextSpans.from_offsets(doc_text(doc), [(token.idx, token.idx + len(token.text))])
         claims.append(
             Claim(
                 doc_id=doc._.doc_id,
                 mode=claim_mode([_trimmed(content)], doc._.quotes or []),
                 polarity="assert",
-                content=TextSpans.from_offsets(doc.text, [_trimmed(content)]),
+                content=TextSpans.from_offsets(doc_text(doc), [_trimmed(content)]),
                 cue=source,
                 source=source,
                 speaker=Speaker(id=f"unnamed-{token.lower_}", name=token.lower_, kind="unnamed", aliases=[token.text]),
