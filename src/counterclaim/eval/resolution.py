@@ -33,15 +33,14 @@ class Resolution:
     context: str
 
 
-def mention_kind(mention: str, speaker_name: str) -> str:
-    """`pronoun`, `description` (a phrase without the speaker's name), or `name`."""
-    words = mention.lower().replace(",", " ").split()
-    if words and words[0] in PRONOUNS:
+def mention_kind(mention: str) -> str:
+    """`pronoun`, `description` (no capitalised word after its first: `the former vice president`), or `name`."""
+    words = mention.replace(",", " ").split()
+    if not words or words[0].lower() in PRONOUNS:
         return "pronoun"
-    surname = speaker_name.split()[-1].lower() if speaker_name else ""
-    if surname and surname in mention.lower():
+    if any(w[:1].isupper() for w in words[1:]) or (words[0][:1].isupper() and len(words) == 1):
         return "name"
-    return "description" if mention[:1].islower() or words[0] in ("the", "a", "an") else "name"
+    return "description"
 
 
 def resolutions(extractions: Iterable[Extraction]) -> tuple[Counter, list[Resolution]]:
@@ -53,7 +52,7 @@ def resolutions(extractions: Iterable[Extraction]) -> tuple[Counter, list[Resolu
         for claim in extraction.claims:
             if claim.source is None or claim.speaker is None or claim.mode in ("turn", "question"):
                 continue
-            kind = mention_kind(claim.source.text, claim.speaker.name)
+            kind = mention_kind(claim.source.text)
             named = claim.speaker.kind in ("person", "organization") and kind != "name"
             counts[kind] += 1
             if named:
