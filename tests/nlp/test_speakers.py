@@ -50,3 +50,10 @@ def test_unnamed_sources_are_claims_of_their_own(claims):
 def test_every_speaker_lists_its_mentions(claims):
     berg = find(claims, "bridge was safe").speaker
     assert {"Anna Berg", "she"} <= set(berg.aliases)
+
+
+def test_a_name_that_only_modifies_the_mention_is_not_the_speaker(extract):
+    claims = extract("Mitch McConnell spoke on Monday. McConnell aides said that the deal was close.\n")
+    claim = next(c for c in claims if "the deal was close" in c.content.text)
+    assert claim.source.text == "McConnell aides"
+    assert claim.speaker.name != "Mitch McConnell"

@@ -171,6 +171,12 @@ def _apposition(entity: Span) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _names_the_head(entity: Span, mention: Span) -> bool:
+    """Whether a name is the mention's head or in apposition within it: "McConnell aides" are not McConnell,
+    "the mayor of Ostrow, Karel Brandt" is Karel Brandt (the parser may hang the apposition on any noun)."""
+    return entity.start <= mention.root.i < entity.end or entity.root.dep_ == "appos"
+
+
 def _title_and_name(entity: Span) -> tuple[str | None, str]:
     """A title before or at the start of a name: `host Audie Cornish`, `President Ashraf Ghani`."""
     doc = entity.doc
@@ -263,7 +269,7 @@ class SpeakerResolver:
             antecedent = span[0].head.head
             span = self.doc[antecedent.left_edge.i : antecedent.i + 1]
             lower = span.text.lower()
-        people = [e for e in span.ents if e.label_ == "PERSON"]
+        people = [e for e in span.ents if e.label_ == "PERSON" and _names_the_head(e, span)]
         if people:
             _, person = _title_and_name(people[0])
             parts = person.split()
@@ -286,7 +292,7 @@ class SpeakerResolver:
             group = self.registry.nearest("organization", start)
             if group is not None:
                 return self.registry.speaker(group.name, "organization", mention)
-        organizations = [e for e in span.ents if e.label_ in ("ORG", "NORP")]
+        organizations = [e for e in span.ents if e.label_ in ("ORG", "NORP") and _names_the_head(e, span)]
         if organizations and len(organizations[0]) >= len(span) - 1:
             name = self.registry.expand_acronym(_strip_article(organizations[0].text))
             return self.registry.speaker(name, "organization", mention)
