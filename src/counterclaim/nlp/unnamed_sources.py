@@ -45,10 +45,13 @@ def _content_of(noun: Token) -> Span | None:
     return None
 
 
-def _clip_at_dash(content: Span) -> Span:
-    """An aside set off by dashes is the writer's, not the reports': stop before it."""
-    for token in content:
-        if token.text in ("\u2014", "\u2013", "--") and token.i > content.start:
+def _clip_aside(content: Span) -> Span:
+    """An aside set off by dashes, or a participle after a comma (`, calling them propaganda`), is the
+    writer's or the denier's, not the reports': stop before it."""
+    for token in content[1:]:
+        if token.text in ("\u2014", "\u2013", "--"):
+            return content.doc[content.start : token.i]
+        if token.text == "," and token.i + 1 < content.end and content.doc[token.i + 1].tag_ == "VBG":
             return content.doc[content.start : token.i]
     return content
 
@@ -65,7 +68,7 @@ def unnamed_claims(doc: Doc) -> list[Claim]:
         content = _content_of(token)
         if content is None or len(content) < 2:
             continue
-        content = _clip_at_dash(content)
+        content = _clip_aside(content)
         source = TextSpans.from_offsets(doc_text(doc), [(token.idx, token.idx + len(token.text))])
         claims.append(
             Claim(
