@@ -24,6 +24,7 @@ from counterclaim.model import Document
 
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
+    from counterclaim.eval.polnear import GoldDocument
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
 DEMO_FOLDER = "examples"
@@ -129,22 +130,35 @@ def cmd_speakers(args: argparse.Namespace) -> int:
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
-def cmd_eval_polnear(args: argparse.Namespace) -> int:
-    from counterclaim.claims import ClaimExtractor
-    from counterclaim.eval.polnear import format_scores, load_split, score
-    from counterclaim.ingest import document_from_text
+def _load_polnear(folder: str) -> list[GoldDocument] | None:
+    """The gold documents of a PolNeAR split, or None after a one-line error."""
+    from counterclaim.eval.polnear import load_split
 
     try:
-        gold = load_split(args.folder)
+        return load_split(folder)
     except FileNotFoundError as error:
         _error(str(error))
+        return None
+
+
+def _polnear_extractions(gold: list[GoldDocument]) -> Iterator[Extraction]:
+    """The pipeline run over the split's articles, as `extract` would run it."""
+    from counterclaim.claims import ClaimExtractor
+    from counterclaim.ingest import document_from_text
+
+    return ClaimExtractor().extract(document_from_text(g.stem, g.text) for g in gold)
+
+
+def cmd_eval_polnear(args: argparse.Namespace) -> int:
+    from counterclaim.eval.polnear import format_scores, score
+
+    gold = _load_polnear(args.folder)
+    if gold is None:
         return EXIT_INPUT_ERROR
-    extractor = ClaimExtractor()
     predictions: dict[str, list[dict]] = {}
-    documents = (document_from_text(g.stem, g.text) for g in gold)
     with _progress(len(gold), "scoring") as progress:
         task = progress.add_task("eval", total=len(gold))
-        for extraction in extractor.extract(documents):
+        for extraction in _polnear_extractions(gold):
             predictions[extraction.document.doc_id] = [c.to_json() for c in extraction.claims]
             progress.advance(task)
     if args.predictions:
@@ -157,31 +171,22 @@ def cmd_eval_polnear(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_speakers(args: argparse.Namespace) -> int:
-    from counterclaim.claims import ClaimExtractor
-    from counterclaim.eval.polnear import load_split
     from counterclaim.eval.resolution import format_report, resolutions
-    from counterclaim.ingest import document_from_text
 
-    try:
-        gold = load_split(args.folder)
-    except FileNotFoundError as error:
-        _error(str(error))
+    gold = _load_polnear(args.folder)
+    if gold is None:
         return EXIT_INPUT_ERROR
-    documents = (document_from_text(g.stem, g.text) for g in gold)
-    counts, resolved = resolutions(ClaimExtractor().extract(documents))
+    counts, resolved = resolutions(_polnear_extractions(gold))
     print(format_report(counts, resolved, args.sample, args.seed))
     return EXIT_OK
 
 
 def cmd_train_attribution(args: argparse.Namespace) -> int:
-    from counterclaim.eval.polnear import load_split
     from counterclaim.nlp.pipeline import load_base_pipeline
     from counterclaim.nlp.training import parse_gold, train_attribution
 
-    try:
-        gold = load_split(args.folder)
-    except FileNotFoundError as error:
-        _error(str(error))
+    gold = _load_polnear(args.folder)
+    if gold is None:
         return EXIT_INPUT_ERROR
     nlp = load_base_pipeline()
     with Progress(console=stderr, transient=True) as progress:

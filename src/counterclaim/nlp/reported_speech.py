@@ -106,6 +106,19 @@ def claims_from_attribution(doc: Doc, attribution: Attribution) -> list[Claim]:
     return claims
 
 
+def add_claims(doc: Doc, new_claims: list[Claim]) -> None:
+    """Add claims to `doc._.claims`, skipping any with the same content and source, in text order."""
+    claims = list(doc._.claims or [])
+    seen = {(c.content.start, c.content.end, c.source.start if c.source else None) for c in claims}
+    for claim in new_claims:
+        key = (claim.content.start, claim.content.end, claim.source.start if claim.source else None)
+        if key not in seen:
+            seen.add(key)
+            claims.append(claim)
+    claims.sort(key=lambda c: (c.content.start, c.content.end))
+    doc._.claims = claims
+
+
 @Language.factory("counterclaim_reported_speech")
 class ReportedSpeech:
     """Builds `doc._.claims` from the tagger's spans."""

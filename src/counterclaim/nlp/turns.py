@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 from counterclaim.model import Claim, TextSpans, Turn
 from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
+from counterclaim.nlp.reported_speech import add_claims
 
 MIN_WORDS = 3
 
@@ -60,9 +61,5 @@ class TurnClaims:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        claims = list(doc._.claims or [])
-        for turn in doc._.turns or []:
-            claims.extend(turn_claims(doc, turn))
-        claims.sort(key=lambda c: (c.content.start, c.content.end))
-        doc._.claims = claims
+        add_claims(doc, [claim for turn in doc._.turns or [] for claim in turn_claims(doc, turn)])
         return doc

@@ -16,9 +16,8 @@ from spacy.tokens import Doc, Span, Token
 from counterclaim.model import Claim, Speaker, TextSpans
 from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
-from counterclaim.nlp.reported_speech import claim_mode
+from counterclaim.nlp.reported_speech import STRIP, add_claims, claim_mode
 
-STRIP = " \t\n,;:\u2014\u2013-"
 # "the story of his life" is no claim: only these nouns carry one in an "of" phrase.
 OF_NOUNS = {"report", "rumor", "rumour", "claim", "allegation"}
 
@@ -92,11 +91,5 @@ class UnnamedSources:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        claims = list(doc._.claims or [])
-        taken = {(c.content.start, c.content.end, c.source.start if c.source else None) for c in claims}
-        for claim in unnamed_claims(doc):
-            if (claim.content.start, claim.content.end, claim.source.start) not in taken:
-                claims.append(claim)
-        claims.sort(key=lambda c: (c.content.start, c.content.end))
-        doc._.claims = claims
+        add_claims(doc, unnamed_claims(doc))
         return doc
