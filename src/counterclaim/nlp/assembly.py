@@ -2,16 +2,19 @@
 
 The tagger labels tokens one paragraph at a time; a claim needs its parts tied
 together. A content goes to the cue that governs it in the parse when there is
-one, else to the nearest cue of its sentence or the next; contents that share a
-cue (`"A," he said. "B."`) become one claim; the source is the cue's subject
-when the parse says so, else the nearest source of the cue's sentence.
+one, else to the nearest cue of its own or a neighbouring sentence in the same
+paragraph; contents that share a cue (`"A," he said. "B."`) become one claim; a
+cue-less paragraph that reopens a quotation continues the quote before it. The
+source is the tagged span holding the cue's subject, else the nearest tagged
+source of the cue's sentence, else a proper-name subject from the parse.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from counterclaim.nlp.attribution import RoleSpan
 
@@ -25,13 +28,12 @@ class Attribution:
     contents: list[Span]
     cue: Span | None = None
     source: Span | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
-def _ancestors(token, limit: int = MAX_ANCESTOR_DEPTH):
+def _ancestors(token: Token, limit: int = MAX_ANCESTOR_DEPTH) -> Iterator[Token]:
     node = token
     for _ in range(limit):
-        if node.head is node:
+        if node.head.i == node.i:  # spaCy makes a new Token object on each access: compare indices
             return
         node = node.head
         yield node
@@ -118,6 +120,7 @@ def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: 
 
 
 def _opens_paragraph_with_quote(content: Span, paragraph_of: list[int]) -> bool:
+    """Whether the content is quoted and its paragraph begins with the quotation mark just before it."""
     doc = content.doc
     first = content.start
     while first > 0 and paragraph_of[first - 1] == paragraph_of[content.start] and not doc[first - 1].is_space:
