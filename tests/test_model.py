@@ -20,7 +20,7 @@ def test_claim_json_has_the_contract_fields():
         speaker=Speaker(id="ann", name="Ann"),
     )
     record = claim.to_json()
-    assert record["claim_id"] == "d#9-18"
+    assert record["claim_id"] == "d#9-18/0"
     assert record["content"] == {"text": "it rained", "spans": [[9, 18]]}
     assert record["cue"]["text"] == "said" and record["source"]["text"] == "Ann"
     assert set(record["speaker"]) >= {"id", "name", "role", "affiliation"}

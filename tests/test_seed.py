@@ -107,3 +107,9 @@ def test_the_taliban_quoted_inside_nazarys_turn_are_reported_by_him(seed):
     assert inner
     assert inner[0].speaker.name == "Taliban" and inner[0].speaker.kind == "organization"
     assert inner[0].reported_by.name == "Ali Nazary"
+
+
+def test_claim_ids_are_unique(seed):
+    _, claims = seed
+    ids = [c.claim_id for c in claims]
+    assert len(ids) == len(set(ids))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from counterclaim.eval.polnear import GoldDocument
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
+DEFAULT_DB = "ledger.db"  # as counterclaim.store.DEFAULT_DB; repeated so that --help loads no spaCy
 DEMO_FOLDER = "examples"
 
 stderr = Console(stderr=True, highlight=False)
@@ -78,19 +79,31 @@ def _expand(paths: list[str]) -> list[str]:
     return files
 
 
-def extract_claims(paths: list[str], max_bytes: int, failures: list[str]) -> Iterator[Extraction]:
-    """Each readable file's extraction, as it is done; files that failed are added to `failures`."""
+def extract_claims(
+    paths: list[str], max_bytes: int, failures: list[str], keep: Callable[[Document], bool] | None = None
+) -> Iterator[Extraction]:
+    """Each readable file's extraction, as it is done; files that failed are added to `failures`.
+
+    `keep` can pass over documents before the costly part (ingest skips those already stored).
+    """
     from counterclaim.claims import ClaimExtractor
 
     files = _expand(paths)
+    read = 0
+
+    def documents() -> Iterator[Document]:
+        nonlocal read
+        for document in _read_documents(files, max_bytes, failures):
+            read += 1
+            if keep is None or keep(document):
+                yield document
+
     extractor = ClaimExtractor()
     with _progress(len(files), "extracting") as progress:
         task = progress.add_task("extract", total=len(files))
-        done = 0
-        for extraction in extractor.extract(_read_documents(files, max_bytes, failures)):
+        for extraction in extractor.extract(documents()):
             yield extraction
-            done += 1
-            progress.update(task, completed=done + len(failures))
+            progress.update(task, completed=read + len(failures))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -99,6 +112,35 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failures: list[str] = []
     claims = (c for extraction in extract_claims(args.files, args.max_bytes, failures) for c in extraction.claims)
     WRITERS[args.format](claims, sys.stdout)
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from counterclaim.store import Ledger, LedgerError
+
+    try:
+        ledger = Ledger(args.db)
+    except LedgerError as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    failures: list[str] = []
+    known: list[Document] = []
+
+    def is_new(document: Document) -> bool:
+        if ledger.has_document(document.text):
+            known.append(document)
+            return False
+        return True
+
+    added = 0
+    with ledger:
+        for extraction in extract_claims(args.files, args.max_bytes, failures, keep=is_new):
+            added += ledger.add(extraction)
+        counts = ledger.counts()
+    print(
+        f"{added} documents added, {len(known)} already in the ledger, {len(failures)} failed; "
+        f"{args.db} holds {counts['documents']} documents, {counts['speakers']} speakers, {counts['claims']} claims"
+    )
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
@@ -217,6 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
     speakers.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     speakers.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse files larger than this (default: 20 MB)")
     speakers.set_defaults(run=cmd_speakers)
+
+    ingest = commands.add_parser("ingest", help="store documents, speakers and claims in the ledger (SQLite)")
+    ingest.add_argument("files", nargs="+", metavar="FILE", help="files or folders to read")
+    ingest.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB} in the working folder)")
+    ingest.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse files larger than this (default: 20 MB)")
+    ingest.set_defaults(run=cmd_ingest)
 
     demo = commands.add_parser("demo", help="analyse the bundled example corpus and print its claims")
     demo.add_argument("folder", nargs="?", default=DEMO_FOLDER, help="folder of documents (default: examples)")

@@ -152,8 +152,10 @@ class Claim:
 
     @property
     def claim_id(self) -> str:
-        """Stable across runs: the document and the content's character range."""
-        return f"{self.doc_id}#{self.content.start}-{self.content.end}"
+        """Stable across runs and unique in a document: the content's character range, and where
+        the source stands (a denial and the unnamed reports it denies can share one content)."""
+        where = f"/{self.source.start}" if self.source is not None else ""
+        return f"{self.doc_id}#{self.content.start}-{self.content.end}{where}"
 
     def to_json(self) -> dict[str, Any]:
         return {

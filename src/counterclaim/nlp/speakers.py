@@ -150,8 +150,11 @@ def _role_and_affiliation(phrase: Span, head: Token) -> tuple[str | None, str | 
     """`the National Resistance Front's head of foreign relations` -> role and organisation."""
     organization = next((e for e in phrase.ents if e.label_ in ORGANIZATION_LABELS), None)
     affiliation = _strip_article(organization.text) if organization is not None else None
-    # a possessive organisation before the head is the affiliation, not part of the role
+    # a possessive before the head (`the NRF's`, `the board's`) is the affiliation, not part of the role
     role_start = organization.end if organization is not None and organization.end <= head.i else phrase.start
+    possessor = next((c for c in head.children if c.dep_ == "poss"), None)
+    if possessor is not None:
+        role_start = max(role_start, possessor.right_edge.i + 1)
     role_tokens = [t for t in phrase.doc[role_start : phrase.end] if t.dep_ != "case"]
     role = _strip_article("".join(t.text_with_ws for t in role_tokens)) or None
     return role, affiliation

@@ -1,0 +1,127 @@
+-- counterclaim ledger, schema version 1.
+-- Documents, the speaker entities behind their claims (merged across documents by name),
+-- the claims with their exact offsets, full-text search over claim contents, and the
+-- results of quote checks. Opens in Datasette as it is (see datasette.yaml).
+
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    path TEXT,
+    title TEXT,
+    date TEXT,
+    author TEXT,
+    site TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'transcript', 'article+transcript')),
+    transcript_start INTEGER,
+    text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE IF NOT EXISTS turns (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    is_introduction INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS speakers (
+    id INTEGER PRIMARY KEY,
+    merge_key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'organization', 'unnamed')),
+    role TEXT,
+    affiliation TEXT
+);
+
+CREATE TABLE IF NOT EXISTS speaker_aliases (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    PRIMARY KEY (speaker_id, document_id, alias)
+);
+
+CREATE TABLE IF NOT EXISTS claims (
+    id INTEGER PRIMARY KEY,
+    claim_id TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    speaker_id INTEGER REFERENCES speakers(id),
+    reported_by_id INTEGER REFERENCES speakers(id),
+    mode TEXT NOT NULL,
+    polarity TEXT NOT NULL CHECK (polarity IN ('assert', 'deny')),
+    content TEXT NOT NULL,
+    content_start INTEGER NOT NULL,
+    content_end INTEGER NOT NULL,
+    cue TEXT,
+    source TEXT,
+    hedges TEXT NOT NULL DEFAULT '[]',
+    quantities TEXT NOT NULL DEFAULT '[]',
+    record TEXT NOT NULL,
+    UNIQUE (document_id, claim_id)
+);
+
+CREATE INDEX IF NOT EXISTS claims_speaker ON claims(speaker_id);
+CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(
+    content, content='claims', content_rowid='id', tokenize='porter unicode61'
+);
+
+CREATE TRIGGER IF NOT EXISTS claims_ai AFTER INSERT ON claims BEGIN
+    INSERT INTO claims_fts(rowid, content) VALUES (new.id, new.content);
+END;
+CREATE TRIGGER IF NOT EXISTS claims_ad AFTER DELETE ON claims BEGIN
+    INSERT INTO claims_fts(claims_fts, rowid, content) VALUES ('delete', old.id, old.content);
+END;
+
+CREATE TABLE IF NOT EXISTS quote_checks (
+    id INTEGER PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    quote TEXT NOT NULL,
+    quote_start INTEGER NOT NULL,
+    quote_end INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('verbatim', 'near', 'paraphrase', 'not found')),
+    changed INTEGER NOT NULL DEFAULT 0,
+    match_document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    match_start INTEGER,
+    match_end INTEGER,
+    match_text TEXT,
+    differences TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (claim_id, quote_start)
+);
+
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
+
+-- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
+CREATE VIEW IF NOT EXISTS claim_ledger AS
+SELECT
+    c.id,
+    c.claim_id,
+    d.title AS document,
+    d.date,
+    d.site,
+    s.name AS speaker,
+    s.kind AS speaker_kind,
+    s.role,
+    s.affiliation,
+    r.name AS reported_by,
+    c.mode,
+    c.polarity,
+    c.cue,
+    c.source,
+    c.content,
+    c.hedges,
+    c.quantities,
+    c.content_start,
+    c.content_end
+FROM claims c
+JOIN documents d ON d.id = c.document_id
+LEFT JOIN speakers s ON s.id = c.speaker_id
+LEFT JOIN speakers r ON r.id = c.reported_by_id;

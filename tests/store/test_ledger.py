@@ -1,0 +1,98 @@
+"""The SQLite ledger: idempotent ingest, whole-document transactions, speaker merging, search, Datasette."""
+
+import asyncio
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+
+from counterclaim.ingest import document_from_text
+from counterclaim.store import Ledger, LedgerError
+
+ROOT = Path(__file__).resolve().parents[2]
+FIRST = 'Petra Lind, the board\'s chief engineer, said the spillway was opened on time.\n\n"We had no choice," Lind said.\n'
+SECOND = 'Petra Lind told the council on Tuesday that the gates had been checked.\n\n"Nobody listened," Lind said.\n'
+SURNAME_ONLY = "Lind said on Monday that the gates were closed.\n"
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        yield ledger
+
+
+@pytest.fixture(scope="module")
+def extractions(extractor):
+    texts = (("first", FIRST), ("second", SECOND), ("third", SURNAME_ONLY))
+    return [next(extractor.extract([document_from_text(name, text)])) for name, text in texts]
+
+
+def test_ingesting_the_same_document_twice_changes_nothing(ledger, extractions):
+    assert ledger.add(extractions[0]) is True
+    before = ledger.counts()
+    assert ledger.add(extractions[0]) is False
+    assert ledger.counts() == before and before["claims"] == len(extractions[0].claims)
+
+
+def test_speakers_merge_across_documents_by_full_name_only(ledger, extractions):
+    for extraction in extractions:
+        ledger.add(extraction)
+    rows = ledger.db.execute("SELECT id, name, role, merge_key FROM speakers WHERE name LIKE '%Lind%' ORDER BY id").fetchall()
+    assert [r["name"] for r in rows] == ["Petra Lind", "Lind"]
+    petra, bare = rows
+    assert petra["role"] == "chief engineer"
+    assert bare["merge_key"].startswith("document:")
+    documents = ledger.db.execute("SELECT count(DISTINCT document_id) FROM claims WHERE speaker_id = ?", (petra["id"],)).fetchone()[0]
+    assert documents == 2
+    aliases = {r[0] for r in ledger.db.execute("SELECT alias FROM speaker_aliases WHERE speaker_id = ?", (petra["id"],))}
+    assert {"Lind", "Petra Lind"} <= aliases
+
+
+def test_a_failing_document_leaves_nothing_behind(ledger, extractions):
+    ledger.add(extractions[0])
+    before = ledger.counts()
+    broken = dataclasses.replace(extractions[1], claims=[dataclasses.replace(c, polarity="maybe") for c in extractions[1].claims])
+    with pytest.raises(sqlite3.IntegrityError):
+        ledger.add(broken)
+    assert ledger.counts() == before
+    assert ledger.add(extractions[1]) is True
+
+
+def test_full_text_search_and_pragmas(ledger, extractions):
+    ledger.add(extractions[0])
+    found = list(ledger.search("spillway"))
+    assert found and "spillway" in found[0]["content"]["text"]
+    assert ledger.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert ledger.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(LedgerError, match="not a counterclaim ledger"):
+        Ledger(path)
+
+
+def test_datasette_opens_the_ledger_with_its_facets_and_search(tmp_path, extractions):
+    datasette = pytest.importorskip("datasette.app")
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        for extraction in extractions:
+            ledger.add(extraction)
+    metadata = yaml.safe_load((ROOT / "datasette.yaml").read_text())
+    app = datasette.Datasette([str(tmp_path / "ledger.db")], metadata=metadata)
+
+    async def get(path):
+        return await app.client.get(path)
+
+    facets = asyncio.run(get("/ledger/claim_ledger.json?_facet=speaker&_facet=polarity"))
+    assert facets.status_code == 200
+    speakers = {row["value"] for row in facets.json()["facet_results"]["speaker"]["results"]}
+    assert "Petra Lind" in speakers
+    search = asyncio.run(get("/ledger/claim_ledger.json?_search=spillway&_shape=array"))
+    assert search.status_code == 200 and search.json()
+    for table, settings in metadata["databases"]["ledger"]["tables"].items():
+        columns = {r[1] for r in sqlite3.connect(tmp_path / "ledger.db").execute(f"PRAGMA table_info({table})")}
+        for facet in settings.get("facets", []):
+            assert facet in columns, f"{table}: facet {facet} is not a column"
