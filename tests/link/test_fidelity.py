@@ -1,0 +1,73 @@
+"""Quote fidelity on an article and the interview it quotes, both written for the purpose, and on the seed."""
+
+import pytest
+
+from counterclaim.ingest import read_document
+from counterclaim.link.fidelity import changes_meaning, check_quotes, differences
+from counterclaim.store import Ledger
+from tests.conftest import SEED, fixture_path
+
+
+def ledger_of(tmp_path, extractor, *paths):
+    ledger = Ledger(tmp_path / "ledger.db")
+    for extraction in extractor.extract(read_document(p) for p in paths):
+        ledger.add(extraction)
+    return ledger
+
+
+def find(checks, fragment):
+    found = [c for c in checks if fragment in c.quote]
+    assert found, f"no check of {fragment!r}: {[c.quote for c in checks]}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def dam_checks(tmp_path_factory, extractor):
+    with ledger_of(tmp_path_factory.mktemp("dam"), extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
+        checks = check_quotes(ledger)
+        stored = ledger.db.execute("SELECT count(*) FROM quote_checks").fetchone()[0]
+    return checks, stored
+
+
+def test_a_quote_found_word_for_word_is_verbatim(dam_checks):
+    checks, _ = dam_checks
+    check = find(checks, "Every farm received a letter")
+    assert check.status == "verbatim" and not check.differences
+    assert check.match_doc_id == "dam_interview" and check.speaker == "Petra Lind"
+
+
+def test_percent_for_the_sign_is_near_and_keeps_its_meaning(dam_checks):
+    checks, _ = dam_checks
+    check = find(checks, "50 percent of the emergency margin")
+    assert check.status == "near" and not check.changed
+    assert {"op": "replace", "quote": "percent", "source": "%"} in check.differences
+
+
+def test_a_paraphrase_that_turns_some_into_many_is_flagged(dam_checks):
+    checks, _ = dam_checks
+    check = find(checks, "barns near the river")
+    assert check.mode == "indirect" and check.status == "paraphrase" and check.changed
+    assert "some" in check.match_text.lower()
+
+
+def test_a_quote_not_in_the_transcript_is_not_found_and_all_checks_are_stored(dam_checks):
+    checks, stored = dam_checks
+    assert find(checks, "proud of the staff").status == "not found"
+    assert stored == len(checks)
+
+
+def test_meaning_words_and_numbers_mark_a_change():
+    assert changes_meaning(differences(["some", "areas"], ["many", "districts"]))
+    assert changes_meaning(differences(["3,000", "fighters"], ["10,000", "fighters"]))
+    assert not changes_meaning(differences(["the", "areas"], ["the", "districts"]))
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/seed/panjshir-npr-2021-09-03.txt")
+def test_seed_quotes_against_the_interview(tmp_path, extractor):
+    with ledger_of(tmp_path, extractor, SEED) as ledger:
+        checks = check_quotes(ledger)
+    abandoned = find(checks, "The whole world has abandoned us")
+    assert abandoned.status == "verbatim" and abandoned.speaker == "Ali Nazary"
+    retreated = find(checks, "retreated from some areas")
+    assert retreated.status == "paraphrase" and retreated.changed
+    assert "retreated from many districts" in retreated.match_text
