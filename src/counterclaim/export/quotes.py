@@ -18,8 +18,12 @@ STATUS_STYLE = {"verbatim": "green", "near": "yellow", "paraphrase": "cyan", "no
 def write_quote_table(checks: Iterable[QuoteCheck], out: TextIO) -> None:
     """One row per quotation or linked indirect claim; a change of meaning is marked in red."""
     table = Table(expand=True)
-    for column in ("doc", "speaker", "status", "quote", "found as", "differences"):
-        table.add_column(column, ratio=2 if column in ("quote", "found as") else None, max_width=18 if column == "doc" else None)
+    table.add_column("doc", max_width=18, no_wrap=True)
+    table.add_column("speaker", max_width=18)
+    table.add_column("status", no_wrap=True)
+    table.add_column("quote", ratio=3)
+    table.add_column("found as", ratio=3)
+    table.add_column("differences (source -> quote)", ratio=2)
     for check in checks:
         status = Text(check.status + (" (changed)" if check.changed else ""), style="bold red" if check.changed else STATUS_STYLE[check.status])
         edits = "; ".join(f"{d['source'] or '-'} -> {d['quote'] or '-'}" for d in check.differences)

@@ -150,8 +150,7 @@ def best_window(quote: list[str], passage: Words) -> tuple[float, int, int]:
         return 0.0, 0, 0
     # keep the blocks near the longest one: a quote comes from one place, not from words scattered in a turn
     anchor = max(blocks, key=lambda b: b.size)
-    span = 2 * len(quote) + 5
-    near = [b for b in blocks if abs(b.b - anchor.b) <= span]
+    near = [b for b in blocks if abs(b.b - anchor.b) <= len(quote)]
     first = min(near, key=lambda b: b.b)
     last = max(near, key=lambda b: b.b + b.size)
     # stretch over the quote's unmatched words at either end: "some areas" faces "many districts"
@@ -261,9 +260,9 @@ class FidelityChecker:
                 coverage, w_start, w_end = best_window(quote, words)
                 if best is None or coverage > best[0]:
                     best = (coverage, passage, w_start, w_end, words)
-            if best is not None and best[0] >= NEAR_MIN_COVERAGE:
+            if best is not None and self._is_near(quote, best):
                 break
-        if best is not None and best[0] >= NEAR_MIN_COVERAGE:
+        if best is not None and self._is_near(quote, best):
             coverage, passage, w_start, w_end, words = best
             source = words.words[w_start:w_end]
             edits = differences(quote, source)
@@ -273,6 +272,15 @@ class FidelityChecker:
             self._set_match(check, passage, words.offsets[w_start][0], words.offsets[w_end - 1][1])
             return check
         return self._paraphrase(check, row, quote_text, QUOTE_PARAPHRASE_MIN)
+
+    @staticmethod
+    def _is_near(quote: list[str], found: tuple[float, Passage, int, int, Words]) -> bool:
+        """Most of the quote's words, in a stretch not much longer than the quote, with a run of three in a row."""
+        coverage, _, w_start, w_end, words = found
+        if coverage < NEAR_MIN_COVERAGE or w_end - w_start > 1.5 * len(quote) + 2:
+            return False
+        matcher = difflib.SequenceMatcher(None, quote, words.words[w_start:w_end], autojunk=False)
+        return max((b.size for b in matcher.get_matching_blocks()), default=0) >= min(MIN_QUOTE_WORDS, len(quote))
 
     def _link_indirect(self, row: Any, record: dict[str, Any], spans: list[tuple[int, int]]) -> QuoteCheck | None:
         if row["speaker_id"] is None or not any(p.speaker_id == row["speaker_id"] for p in self.turns):
