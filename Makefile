@@ -24,9 +24,11 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/counterclaim eval polnear ../shared/data/polnear/dev
+	$(BIN)/counterclaim eval emergent ../shared/data/emergent/train.csv
 
 train: $(STAMP)
 	$(BIN)/counterclaim train attribution ../shared/data/polnear/train
+	$(BIN)/counterclaim train stance ../shared/data/emergent/train.csv
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

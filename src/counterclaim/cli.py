@@ -246,6 +246,39 @@ def cmd_eval_speakers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval_emergent(args: argparse.Namespace) -> int:
+    from counterclaim.link.stance import cross_validate, read_emergent
+
+    try:
+        pairs = read_emergent(args.file)
+    except (OSError, ValueError) as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    result = cross_validate(pairs, folds=args.folds)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(
+            f"{result['pairs']} headline-claim pairs, {result['claims']} claims, {args.folds}-fold cross-validation split by claim\n"
+            f"accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+            f"(F1 for {result['f1_for']:.3f}, against {result['f1_against']:.3f}, observing {result['f1_observing']:.3f})"
+        )
+    return EXIT_OK
+
+
+def cmd_train_stance(args: argparse.Namespace) -> int:
+    from counterclaim.link.stance import read_emergent, train
+
+    try:
+        pairs = read_emergent(args.file)
+    except (OSError, ValueError) as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    path = train(pairs, Path(args.output) if args.output else None)
+    print(f"trained on {len(pairs)} pairs; weights in {path}")
+    return EXIT_OK
+
+
 def cmd_train_attribution(args: argparse.Namespace) -> int:
     from counterclaim.nlp.pipeline import load_base_pipeline
     from counterclaim.nlp.training import parse_gold, train_attribution
@@ -312,6 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     resolution.add_argument("--seed", type=int, default=0, help="seed of the sample (default: 0)")
     resolution.set_defaults(run=cmd_eval_speakers)
 
+    emergent = eval_sets.add_parser("emergent", help="Emergent: stance of headlines toward claims, cross-validated by claim")
+    emergent.add_argument("file", metavar="FILE", help="e.g. ../shared/data/emergent/train.csv")
+    emergent.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    emergent.add_argument("--json", action="store_true", help="print the scores as JSON")
+    emergent.set_defaults(run=cmd_eval_emergent)
+
     train = commands.add_parser("train", help="train a shipped model from a data set")
     models = train.add_subparsers(dest="model", required=True, metavar="MODEL")
     attribution = models.add_parser("attribution", help="the attribution tagger, from a PolNeAR split")
@@ -322,6 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
     attribution.add_argument("--c1", type=float, default=0.5, help="L1 regularisation (default: 0.5)")
     attribution.add_argument("--c2", type=float, default=10.0, help="L2 regularisation (default: 10)")
     attribution.set_defaults(run=cmd_train_attribution)
+    stance = models.add_parser("stance", help="the stance model, from Emergent's headlines")
+    stance.add_argument("file", metavar="FILE", help="e.g. ../shared/data/emergent/train.csv")
+    stance.add_argument("--output", help="where to write the weights (default: inside the package)")
+    stance.set_defaults(run=cmd_train_stance)
     return parser
 
 
