@@ -1,5 +1,6 @@
 """The stance model: clear cases with the shipped weights, the Emergent reader, and the gate on Emergent."""
 
+import json
 import subprocess
 import sys
 
@@ -45,8 +46,6 @@ def test_emergent_cross_validated_by_claim_beats_the_published_baseline():
     out = subprocess.run(
         [sys.executable, "-m", "counterclaim.cli", "eval", "emergent", str(EMERGENT), "--json"], capture_output=True, text=True, check=True
     )
-    import json
-
     result = json.loads(out.stdout)
     assert result["claims"] == 240
     assert result["accuracy"] >= 0.73
