@@ -167,6 +167,28 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from counterclaim.link.timeline import timeline, write_json
+    from counterclaim.store import Ledger, LedgerError
+
+    if not Path(args.db).exists():
+        _error(f"{args.db}: no such ledger (make one with `counterclaim ingest FILE... --db {args.db}`)")
+        return EXIT_INPUT_ERROR
+    try:
+        with Ledger(args.db) as ledger:
+            entries = timeline(ledger, speaker=args.speaker)
+    except LedgerError as error:
+        _error(str(error))
+        return EXIT_INPUT_ERROR
+    if args.format == "json":
+        print(write_json(entries))
+    else:
+        from counterclaim.export.timeline import write_timeline_table
+
+        write_timeline_table(entries, sys.stdout)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from counterclaim.export.table import claims_table
 
@@ -326,6 +348,12 @@ def build_parser() -> argparse.ArgumentParser:
     quotes.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
     quotes.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     quotes.set_defaults(run=cmd_quotes)
+
+    timeline = commands.add_parser("timeline", help="the ledger's claims in order of the dates they are about")
+    timeline.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    timeline.add_argument("--speaker", help="only this speaker's claims (the name as `speakers` prints it)")
+    timeline.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    timeline.set_defaults(run=cmd_timeline)
 
     demo = commands.add_parser("demo", help="analyse the bundled example corpus and print its claims")
     demo.add_argument("folder", nargs="?", default=DEMO_FOLDER, help="folder of documents (default: examples)")

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from counterclaim.errors import InputError
+from counterclaim.ingest.dateline import find_dateline
 from counterclaim.ingest.html import extract_html, looks_like_html
 from counterclaim.ingest.text import DEFAULT_MAX_BYTES, check_size, decode
 from counterclaim.ingest.transcript import find_turns
@@ -48,6 +49,8 @@ def document_from_text(doc_id: str, text: str, path: str | None = None, **metada
         kind = "article+transcript"
     else:
         kind = "transcript"
+    if not metadata.get("date"):
+        metadata["date"] = find_dateline(text)
     if not metadata.get("title"):
         first_line = text.strip().split("\n", 1)[0].strip()
         metadata["title"] = first_line[:200] if kind != "transcript" and len(first_line) < 200 else None

@@ -1,0 +1,29 @@
+"""The timeline as a table: date, how it was dated, speaker, and what was claimed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from counterclaim.link.timeline import TimelineEntry
+
+
+def write_timeline_table(entries: list[TimelineEntry], out: TextIO) -> None:
+    """One row per claim, oldest first; denials in red."""
+    table = Table(expand=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("dated by", max_width=18)
+    table.add_column("doc", max_width=18, no_wrap=True)
+    table.add_column("speaker", max_width=20)
+    table.add_column("pol", no_wrap=True)
+    table.add_column("content", ratio=1)
+    for e in entries:
+        table.add_row(
+            e.date or "-", Text(e.dated_by), Text(e.doc_id), Text(e.speaker or "-"),
+            Text(e.polarity, style="bold red" if e.polarity == "deny" else ""), Text(e.content),
+        )
+    Console(file=out, width=None if out.isatty() else 160).print(table)
