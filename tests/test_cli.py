@@ -71,3 +71,14 @@ def test_demo_runs_on_the_example_corpus():
 def test_missing_data_folder_is_one_line(tmp_path):
     result = run("eval", "polnear", str(tmp_path / "nowhere"))
     assert result.returncode == 1 and "not a PolNeAR split" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_ledger_and_data_files_are_one_line(tmp_path):
+    for args, expected in (
+        (("timeline", "--db", str(tmp_path / "none.db")), "no such ledger"),
+        (("quotes", "--db", str(tmp_path / "none.db")), "no such ledger"),
+        (("eval", "emergent", str(tmp_path / "none.csv")), "No such file"),
+    ):
+        result = run(*args)
+        assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

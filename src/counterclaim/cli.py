@@ -25,6 +25,8 @@ from counterclaim.model import Document
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
     from counterclaim.eval.polnear import GoldDocument
+    from counterclaim.link.stance import StancePair
+    from counterclaim.store import Ledger
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
 DEFAULT_DB = "ledger.db"  # as counterclaim.store.DEFAULT_DB; repeated so that --help loads no spaCy
@@ -144,18 +146,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
+def _open_ledger(path: str) -> Ledger | None:
+    """An existing ledger, or None after a one-line error."""
+    from counterclaim.store import Ledger, LedgerError
+
+    if not Path(path).exists():
+        _error(f"{path}: no such ledger (make one with `counterclaim ingest FILE... --db {path}`)")
+        return None
+    try:
+        return Ledger(path)
+    except LedgerError as error:
+        _error(str(error))
+        return None
+
+
 def cmd_quotes(args: argparse.Namespace) -> int:
     from counterclaim.link.embeddings import EmbeddingsMissingError
     from counterclaim.link.fidelity import check_quotes
-    from counterclaim.store import Ledger, LedgerError
 
-    if not Path(args.db).exists():
-        _error(f"{args.db}: no such ledger (make one with `counterclaim ingest FILE... --db {args.db}`)")
+    ledger = _open_ledger(args.db)
+    if ledger is None:
         return EXIT_INPUT_ERROR
     try:
-        with Ledger(args.db) as ledger:
+        with ledger:
             checks = check_quotes(ledger)
-    except (LedgerError, EmbeddingsMissingError) as error:
+    except EmbeddingsMissingError as error:
         _error(str(error))
         return EXIT_INPUT_ERROR
     if args.format == "json":
@@ -169,17 +184,12 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     from counterclaim.link.timeline import timeline, write_json
-    from counterclaim.store import Ledger, LedgerError
 
-    if not Path(args.db).exists():
-        _error(f"{args.db}: no such ledger (make one with `counterclaim ingest FILE... --db {args.db}`)")
+    ledger = _open_ledger(args.db)
+    if ledger is None:
         return EXIT_INPUT_ERROR
-    try:
-        with Ledger(args.db) as ledger:
-            entries = timeline(ledger, speaker=args.speaker)
-    except LedgerError as error:
-        _error(str(error))
-        return EXIT_INPUT_ERROR
+    with ledger:
+        entries = timeline(ledger, speaker=args.speaker)
     if args.format == "json":
         print(write_json(entries))
     else:
@@ -268,13 +278,24 @@ def cmd_eval_speakers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_eval_emergent(args: argparse.Namespace) -> int:
-    from counterclaim.link.stance import cross_validate, read_emergent
+def _read_emergent(path: str) -> list[StancePair] | None:
+    """Emergent's headline-claim pairs, or None after a one-line error."""
+    from counterclaim.link.stance import read_emergent
 
     try:
-        pairs = read_emergent(args.file)
-    except (OSError, ValueError) as error:
+        return read_emergent(path)
+    except OSError as error:
+        _error(f"{path}: {error.strerror or error}")
+    except ValueError as error:
         _error(str(error))
+    return None
+
+
+def cmd_eval_emergent(args: argparse.Namespace) -> int:
+    from counterclaim.link.stance import cross_validate
+
+    pairs = _read_emergent(args.file)
+    if pairs is None:
         return EXIT_INPUT_ERROR
     result = cross_validate(pairs, folds=args.folds)
     if args.json:
@@ -289,12 +310,10 @@ def cmd_eval_emergent(args: argparse.Namespace) -> int:
 
 
 def cmd_train_stance(args: argparse.Namespace) -> int:
-    from counterclaim.link.stance import read_emergent, train
+    from counterclaim.link.stance import train
 
-    try:
-        pairs = read_emergent(args.file)
-    except (OSError, ValueError) as error:
-        _error(str(error))
+    pairs = _read_emergent(args.file)
+    if pairs is None:
         return EXIT_INPUT_ERROR
     path = train(pairs, Path(args.output) if args.output else None)
     print(f"trained on {len(pairs)} pairs; weights in {path}")
