@@ -69,6 +69,10 @@ class Passage:
     text: str
     speaker_id: int | None
     is_turn: bool
+    words: Words = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.words = Words.of(self.text, self.start)
 
     def sentences(self) -> list[tuple[int, int, str]]:
         out, at = [], 0
@@ -246,7 +250,7 @@ class FidelityChecker:
         if len(quote) < MIN_QUOTE_WORDS:  # too short to judge by likeness: only the speaker's exact words count
             own = [p for p in self.turns if row["speaker_id"] is not None and p.speaker_id == row["speaker_id"]]
             for passage in own:
-                words = Words.of(passage.text, passage.start)
+                words = passage.words
                 for i in range(len(words.words) - len(quote) + 1):
                     if words.words[i : i + len(quote)] == quote:
                         check.status = "verbatim"
@@ -256,10 +260,9 @@ class FidelityChecker:
         best: tuple[float, Passage, int, int, Words] | None = None
         for group in self._candidates(row["document_id"], row["speaker_id"]):
             for passage in group:
-                words = Words.of(passage.text, passage.start)
-                coverage, w_start, w_end = best_window(quote, words)
+                coverage, w_start, w_end = best_window(quote, passage.words)
                 if best is None or coverage > best[0]:
-                    best = (coverage, passage, w_start, w_end, words)
+                    best = (coverage, passage, w_start, w_end, passage.words)
             if best is not None and self._is_near(quote, best):
                 break
         if best is not None and self._is_near(quote, best):
