@@ -82,3 +82,17 @@ def test_missing_ledger_and_data_files_are_one_line(tmp_path):
         result = run(*args)
         assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_contested_json_lists_each_proposition_with_its_sides(tmp_path):
+    db = str(tmp_path / "ledger.db")
+    assert run("ingest", str(fixture_path("contested")), "--db", db).returncode == 0
+    result = run("contested", "--db", db, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    propositions = json.loads(result.stdout)
+    assert propositions
+    for proposition in propositions:
+        assert set(proposition) >= {"proposition", "id", "claims"}
+        stances = {c["stance"] for c in proposition["claims"]}
+        assert stances <= {"supports", "disputes", "reports"}
+        assert all("claim_id" in c and "speaker" in c for c in proposition["claims"])

@@ -199,6 +199,25 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_contested(args: argparse.Namespace) -> int:
+    from counterclaim.link.propositions import link, load_units, store
+
+    ledger = _open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    with ledger:
+        propositions = link(load_units(ledger))
+        store(ledger, propositions)
+    contested = [p for p in propositions if p.contested]
+    if args.format == "json":
+        print(json.dumps([p.to_json() for p in contested], ensure_ascii=False, indent=2))
+    else:
+        from counterclaim.export.contested import write_contested
+
+        write_contested(contested, sys.stdout)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from counterclaim.export.table import claims_table
 
@@ -373,6 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--speaker", help="only this speaker's claims (the name as `speakers` prints it)")
     timeline.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     timeline.set_defaults(run=cmd_timeline)
+
+    contested = commands.add_parser("contested", help="propositions that different speakers support and dispute, with both sides")
+    contested.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    contested.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    contested.set_defaults(run=cmd_contested)
 
     demo = commands.add_parser("demo", help="analyse the bundled example corpus and print its claims")
     demo.add_argument("folder", nargs="?", default=DEMO_FOLDER, help="folder of documents (default: examples)")

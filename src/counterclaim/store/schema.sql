@@ -97,6 +97,20 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     UNIQUE (claim_id, quote_start)
 );
 
+CREATE TABLE IF NOT EXISTS propositions (
+    id INTEGER PRIMARY KEY,
+    statement TEXT NOT NULL,
+    contested INTEGER NOT NULL DEFAULT 0,
+    numeric_conflicts TEXT NOT NULL DEFAULT '[]'
+);
+
+CREATE TABLE IF NOT EXISTS proposition_claims (
+    proposition_id INTEGER NOT NULL REFERENCES propositions(id) ON DELETE CASCADE,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    stance TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'reports')),
+    PRIMARY KEY (proposition_id, claim_id)
+);
+
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
 
 -- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
