@@ -3,7 +3,7 @@
 import pytest
 
 from counterclaim.ingest import read_document
-from counterclaim.link.propositions import candidate_pairs, content_words, link, load_units, negated, store
+from counterclaim.link.propositions import content_words, link, linked_pairs, load_units, negated, store
 from counterclaim.store import Ledger
 from tests.conftest import FIXTURES
 
@@ -43,11 +43,14 @@ def test_stances_are_stored(propositions):
 
 
 def test_blocking_leaves_out_words_shared_by_too_many_claims():
+    import numpy as np
+
     class Unit:
         def __init__(self, words):
             self.words = words
 
     units = [Unit({"common", f"rare{i // 2}"}) for i in range(10)]
-    assert candidate_pairs(units, block_max=4) == {(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)}
+    vectors = np.ones((10, 4), dtype="float32") / 2  # all alike: only blocking keeps pairs apart
+    assert {(a, b) for _, a, b in linked_pairs(units, vectors, block_max=4)} == {(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)}
     assert content_words("The army captured the bridge") == {"army", "captured", "bridge"}
     assert negated("The bridge has not fallen") and not negated("The bridge fell")

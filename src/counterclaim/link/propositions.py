@@ -88,20 +88,27 @@ def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
 
 
-def candidate_pairs(units: list[ClaimUnit], block_max: int = BLOCK_MAX) -> set[tuple[int, int]]:
-    """Pairs of claims that share a content word used by at most `block_max` claims."""
+def linked_pairs(units: list[ClaimUnit], vectors: np.ndarray, block_max: int = BLOCK_MAX) -> list[tuple[float, int, int]]:
+    """(cosine, a, b) for claims that share a content word used by at most `block_max` claims and pass the threshold.
+
+    Each block is scored as one matrix product, so the cost per claim stays flat as the ledger grows.
+    """
+    import numpy as np
+
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, unit in enumerate(units):
         for word in unit.words:
             blocks[word].append(index)
-    pairs: set[tuple[int, int]] = set()
+    found: dict[tuple[int, int], float] = {}
     for members in blocks.values():
-        if len(members) > block_max:
+        if not 2 <= len(members) <= block_max:
             continue
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                pairs.add((members[a], members[b]))
-    return pairs
+        index = np.array(members)
+        similarity = vectors[index] @ vectors[index].T
+        rows, columns = np.nonzero(np.triu(similarity >= LINK_MIN_COSINE, k=1))
+        for r, c in zip(rows.tolist(), columns.tolist(), strict=True):
+            found[(members[r], members[c])] = float(similarity[r, c])
+    return sorted(((cosine, a, b) for (a, b), cosine in found.items()), reverse=True)
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -115,21 +122,18 @@ def cluster(units: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
     """Groups of linked claims (indices), largest first."""
     import numpy as np
 
-    scored = sorted(
-        ((float(vectors[a] @ vectors[b]), a, b) for a, b in candidate_pairs(units)), reverse=True
-    )
     parent = list(range(len(units)))
-    sums = {i: vectors[i].astype("float64") for i in range(len(units))}
-    for cosine, a, b in scored:
-        if cosine < LINK_MIN_COSINE:
-            break
+    sums: dict[int, np.ndarray] = {}
+    for _, a, b in linked_pairs(units, vectors):
         ra, rb = _find(parent, a), _find(parent, b)
         if ra == rb:
             continue
-        centroid_cosine = float(sums[ra] @ sums[rb] / (np.linalg.norm(sums[ra]) * np.linalg.norm(sums[rb])))
-        if centroid_cosine >= LINK_MIN_COSINE:
+        sum_a = sums.get(ra, vectors[ra].astype("float64"))
+        sum_b = sums.get(rb, vectors[rb].astype("float64"))
+        if float(sum_a @ sum_b / (np.linalg.norm(sum_a) * np.linalg.norm(sum_b))) >= LINK_MIN_COSINE:
             parent[rb] = ra
-            sums[ra] = sums[ra] + sums.pop(rb)
+            sums[ra] = sum_a + sum_b
+            sums.pop(rb, None)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(units)):
         groups[_find(parent, i)].append(i)
