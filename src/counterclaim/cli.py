@@ -297,6 +297,38 @@ def cmd_eval_speakers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval_propositions(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from counterclaim.eval.propositions import load_truth, score
+    from counterclaim.link.propositions import link, load_units
+    from counterclaim.store import Ledger
+
+    folder = Path(args.folder)
+    try:
+        truth = load_truth(folder / "truth.json")
+    except (OSError, ValueError) as error:
+        _error(f"{folder}: {error}" if isinstance(error, OSError) else str(error))
+        return EXIT_INPUT_ERROR
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as scratch, Ledger(Path(scratch) / "ledger.db") as ledger:
+        for extraction in extract_claims([str(folder / "docs")], DEFAULT_MAX_BYTES, failures):
+            ledger.add(extraction)
+        units = load_units(ledger)
+        result = score(link(units), units, truth)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(
+            f"{result['claims_found']} of {result['named_claims']} ground-truth claims extracted, "
+            f"{result['claims_in_propositions']} placed in a proposition; {result['propositions']} propositions, "
+            f"{result['contested']} contested\n"
+            f"purity {result['purity']:.2f}  contested precision {result['contested_precision']:.2f}  "
+            f"recall {result['contested_recall']:.2f}  side accuracy {result['side_accuracy']:.2f}"
+        )
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
 def _read_emergent(path: str) -> list[StancePair] | None:
     """Emergent's headline-claim pairs, or None after a one-line error."""
     from counterclaim.link.stance import read_emergent
@@ -421,6 +453,11 @@ def build_parser() -> argparse.ArgumentParser:
     emergent.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     emergent.add_argument("--json", action="store_true", help="print the scores as JSON")
     emergent.set_defaults(run=cmd_eval_emergent)
+
+    props = eval_sets.add_parser("propositions", help="propositions against a ground truth (a folder with docs/ and truth.json)")
+    props.add_argument("folder", metavar="DIR", help="e.g. tests/fixtures/kessel_bridge")
+    props.add_argument("--json", action="store_true", help="print the scores as JSON")
+    props.set_defaults(run=cmd_eval_propositions)
 
     train = commands.add_parser("train", help="train a shipped model from a data set")
     models = train.add_subparsers(dest="model", required=True, metavar="MODEL")

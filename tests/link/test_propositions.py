@@ -54,3 +54,18 @@ def test_blocking_leaves_out_words_shared_by_too_many_claims():
     assert {(a, b) for _, a, b in linked_pairs(units, vectors, block_max=4)} == {(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)}
     assert content_words("The army captured the bridge") == {"army", "captured", "bridge"}
     assert negated("The bridge has not fallen") and not negated("The bridge fell")
+
+
+def test_the_kessel_bridge_corpus_against_its_ground_truth(extractor):
+    """Five documents from both parties and neutral outlets, with a ground truth written before measuring."""
+    from counterclaim.eval.propositions import load_truth, score
+
+    folder = FIXTURES / "kessel_bridge"
+    with Ledger(":memory:") as ledger:
+        for extraction in extractor.extract(read_document(p) for p in sorted((folder / "docs").glob("*.txt"))):
+            ledger.add(extraction)
+        units = load_units(ledger)
+        result = score(link(units), units, load_truth(folder / "truth.json"))
+    assert result["claims_found"] == result["named_claims"]
+    assert result["purity"] >= 0.8
+    assert result["contested_precision"] >= 0.66 and result["contested_recall"] >= 0.5
