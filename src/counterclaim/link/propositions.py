@@ -3,12 +3,13 @@
 Claims are embedded (MiniLM). Candidate pairs are blocked by the content words
 they share (a place, a party, an event), leaving out words so common that they
 tell nothing (more than BLOCK_MAX claims), so the work grows with the number of
-claims, not its square. Pairs are merged in order of similarity while the two
-groups' centroids stay similar (no chaining from one topic into the next);
+claims, not its square. Pairs are merged in order of similarity while the mean
+similarity across the two groups stays above the threshold (average linkage: no
+chaining from one topic into the next, and no growth of a group by its topic);
 each group is a proposition, read as its most central positive assertion. A
-claim's stance toward it: the same wording with the same or the opposite
-negation supports or disputes it; otherwise the stance model decides; a
-denial turns the stance round (a denial of X disputes X). A
+claim's stance toward it: a denial of X disputes X; an unnamed source's "reports
+that X", or the same wording, supports X (disputes it when one of the two is
+negated); otherwise the stance model decides. A
 proposition is contested when different speakers support and dispute it; claims
 of one proposition that put different numbers on the same unit are a numeric
 conflict.
@@ -38,7 +39,6 @@ NUMERIC_TOLERANCE = 0.2
 VAGUE_NUMBERS = re.compile(r"\b(dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z'-]+")
 NEGATION = re.compile(r"\b(not|never|no|nothing|nobody|none)\b|n't\b", re.IGNORECASE)
-FLIP = {"supports": "disputes", "disputes": "supports", "reports": "reports"}
 
 
 @dataclass(slots=True)
@@ -120,20 +120,23 @@ def _find(parent: list[int], i: int) -> int:
 
 def cluster(units: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
     """Groups of linked claims (indices), largest first."""
-    import numpy as np
 
     parent = list(range(len(units)))
     sums: dict[int, np.ndarray] = {}
+    sizes: dict[int, int] = {}
     for _, a, b in linked_pairs(units, vectors):
         ra, rb = _find(parent, a), _find(parent, b)
         if ra == rb:
             continue
         sum_a = sums.get(ra, vectors[ra].astype("float64"))
         sum_b = sums.get(rb, vectors[rb].astype("float64"))
-        if float(sum_a @ sum_b / (np.linalg.norm(sum_a) * np.linalg.norm(sum_b))) >= LINK_MIN_COSINE:
+        size_a, size_b = sizes.get(ra, 1), sizes.get(rb, 1)
+        # average linkage: the mean cosine over all pairs across the two groups (unit vectors: sum·sum / n·n)
+        if float(sum_a @ sum_b) / (size_a * size_b) >= LINK_MIN_COSINE:
             parent[rb] = ra
-            sums[ra] = sum_a + sum_b
+            sums[ra], sizes[ra] = sum_a + sum_b, size_a + size_b
             sums.pop(rb, None)
+            sizes.pop(rb, None)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(units)):
         groups[_find(parent, i)].append(i)
@@ -209,11 +212,15 @@ def link(units: list[ClaimUnit]) -> list[Proposition]:
         claims = [units[i] for i in members]
         labels = model.predict([StancePair(statement, c.text) for c in claims])
         for index, claim, label in zip(members, claims, labels, strict=True):
-            if float(vectors[index] @ vectors[representative]) >= SAME_WORDING:
-                stance = "disputes" if negated(claim.text) != negated(statement) else "supports"
+            same_sense = negated(claim.text) == negated(statement)
+            unnamed = (claim.record.get("speaker") or {}).get("kind") == "unnamed"
+            if claim.polarity == "deny":  # a denial of X disputes X
+                claim.stance = "disputes" if same_sense else "supports"
+            elif unnamed or float(vectors[index] @ vectors[representative]) >= SAME_WORDING:
+                # "reports that X" supports X; so does the same wording, unless one of the two negates it
+                claim.stance = "supports" if same_sense else "disputes"
             else:
-                stance = STANCES[label]
-            claim.stance = FLIP[stance] if claim.polarity == "deny" else stance
+                claim.stance = STANCES[label]
         propositions.append(Proposition(number, statement, claims, _numeric_conflicts(claims)))
     return propositions
 
