@@ -5,7 +5,7 @@ import pytest
 from counterclaim.ingest import read_document
 from counterclaim.link.propositions import content_words, link, linked_pairs, load_units, negated, store
 from counterclaim.store import Ledger
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SEED
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +69,15 @@ def test_the_kessel_bridge_corpus_against_its_ground_truth(extractor):
     assert result["claims_found"] == result["named_claims"]
     assert result["purity"] >= 0.8
     assert result["contested_precision"] >= 0.66 and result["contested_recall"] >= 0.5
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/seed/panjshir-npr-2021-09-03.txt")
+def test_seed_dispute_over_the_province_is_contested(tmp_path, extractor):
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        ledger.add(next(extractor.extract([read_document(SEED)])))
+        found = link(load_units(ledger))
+    taken = [p for p in found if any("taken control of the province" in m.text for m in p.members)]
+    assert taken and taken[0].contested
+    sides = {(m.speaker, m.stance) for m in taken[0].members}
+    assert ("Ali Nazary", "disputes") in sides
+    assert ("reports", "supports") in sides
