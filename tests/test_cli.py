@@ -96,3 +96,6 @@ def test_contested_json_lists_each_proposition_with_its_sides(tmp_path):
         stances = {c["stance"] for c in proposition["claims"]}
         assert stances <= {"supports", "disputes", "reports"}
         assert all("claim_id" in c and "speaker" in c for c in proposition["claims"])
+    first = propositions[0]
+    timeline = json.loads(run("timeline", "--db", db, "--proposition", str(first["id"]), "--format", "json").stdout)
+    assert {e["claim_id"] for e in timeline} == {c["claim_id"] for c in first["claims"] if c["mode"] != "question"}

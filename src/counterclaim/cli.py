@@ -189,7 +189,12 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     if ledger is None:
         return EXIT_INPUT_ERROR
     with ledger:
-        entries = timeline(ledger, speaker=args.speaker)
+        if args.proposition is not None and not ledger.db.execute(
+            "SELECT 1 FROM propositions WHERE id = ?", (args.proposition,)
+        ).fetchone():
+            _error(f"{args.db}: no proposition {args.proposition} (run `counterclaim contested --db {args.db}` first)")
+            return EXIT_INPUT_ERROR
+        entries = timeline(ledger, speaker=args.speaker, proposition=args.proposition)
     if args.format == "json":
         print(write_json(entries))
     else:
@@ -422,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     timeline = commands.add_parser("timeline", help="the ledger's claims in order of the dates they are about")
     timeline.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
     timeline.add_argument("--speaker", help="only this speaker's claims (the name as `speakers` prints it)")
+    timeline.add_argument("--proposition", type=int, help="only the claims of this proposition (an id from `contested`)")
     timeline.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     timeline.set_defaults(run=cmd_timeline)
 

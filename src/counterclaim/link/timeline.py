@@ -71,8 +71,11 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left : min(right_candidates) + 1 if right_candidates else len(text)]
 
 
-def timeline(ledger: Ledger, speaker: str | None = None) -> list[TimelineEntry]:
-    """Every claim (questions aside) in order of the date it is about, then of its document's date."""
+def timeline(ledger: Ledger, speaker: str | None = None, proposition: int | None = None) -> list[TimelineEntry]:
+    """Every claim (questions aside) in order of the date it is about, then of its document's date.
+
+    `proposition` keeps the claims of one proposition, as `counterclaim contested` last stored them.
+    """
     documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, date, text FROM documents")}
     query = (
         "SELECT c.claim_id, c.document_id, c.mode, c.polarity, c.content, c.content_start, c.content_end, s.name AS speaker"
@@ -81,7 +84,10 @@ def timeline(ledger: Ledger, speaker: str | None = None) -> list[TimelineEntry]:
     params: tuple[Any, ...] = ()
     if speaker:
         query += " AND s.name = ?"
-        params = (speaker,)
+        params += (speaker,)
+    if proposition is not None:
+        query += " AND c.id IN (SELECT claim_id FROM proposition_claims WHERE proposition_id = ?)"
+        params += (proposition,)
     entries = []
     for row in ledger.db.execute(query, params):
         document = documents[row["document_id"]]
