@@ -80,4 +80,6 @@ def test_seed_dispute_over_the_province_is_contested(tmp_path, extractor):
     assert taken and taken[0].contested
     sides = {(m.speaker, m.stance) for m in taken[0].members}
     assert ("Ali Nazary", "disputes") in sides
+    assert ("Amrullah Saleh", "disputes") in sides
     assert ("reports", "supports") in sides
+    assert "Taliban" in taken[0].statement

@@ -1,6 +1,7 @@
 """Propositions: claims from all documents about the same state of affairs, each with its stance.
 
-Claims are embedded (MiniLM). Candidate pairs are blocked by the content words
+Claims are embedded (MiniLM); an elliptical content ("a defeat") is embedded
+with its document's headline when the headline uses its noun. Candidate pairs are blocked by the content words
 they share (a place, a party, an event), leaving out words so common that they
 tell nothing (more than BLOCK_MAX claims), so the work grows with the number of
 claims, not its square. Pairs are merged in order of similarity while the mean
@@ -36,6 +37,7 @@ LINK_MIN_COSINE = 0.55
 SAME_WORDING = 0.65
 BLOCK_MAX = 200
 NUMERIC_TOLERANCE = 0.2
+ELLIPTICAL_WORDS = 3
 VAGUE_NUMBERS = re.compile(r"\b(dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z'-]+")
 NEGATION = re.compile(r"\b(not|never|no|nothing|nobody|none)\b|n't\b", re.IGNORECASE)
@@ -53,6 +55,8 @@ class ClaimUnit:
     polarity: str
     words: set[str] = field(default_factory=set)
     stance: str = "reports"
+    meaning: str = ""  # what is embedded: the content, or for an elliptical one ("a defeat") its headline
+    headline: bool = False
 
 
 @dataclass(slots=True)
@@ -152,11 +156,13 @@ def _representative(members: list[int], units: list[ClaimUnit], vectors: np.ndar
     """The most central assertion: what the others are about."""
     sub = vectors[members]
     centrality = (sub @ sub.T).mean(axis=1)
-    ranked = sorted(
-        range(len(members)),
-        key=lambda k: (units[members[k]].polarity != "assert", negated(units[members[k]].text), -float(centrality[k])),
-    )
-    return members[ranked[0]]
+    def rank(k: int) -> tuple:
+        unit = units[members[k]]
+        # a headline or an elliptical phrase is someone's shorthand, not a statement of the matter
+        shorthand = unit.meaning != unit.text or unit.headline
+        return (unit.polarity != "assert", negated(unit.text), shorthand, -float(centrality[k]))
+
+    return members[min(range(len(members)), key=rank)]
 
 
 def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
@@ -182,17 +188,34 @@ def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
     return conflicts
 
 
+def meaning_of(text: str, title: str | None) -> str:
+    """A bare noun phrase ("a defeat") says little on its own; a headline that uses its noun says what it means.
+
+    News headlines spell out what the body then refers to in a word ("Reports Of Its Defeat In Panjshir").
+    """
+    words = WORD.findall(text.lower())
+    if title and 0 < len(words) <= ELLIPTICAL_WORDS and words[-1] in WORD.findall(title.lower()):
+        return title
+    return text
+
+
 def load_units(ledger: Ledger) -> list[ClaimUnit]:
     """Every stored claim but questions, with what linking needs."""
     rows = ledger.db.execute(
-        "SELECT c.id, c.record, c.speaker_id, s.name, c.polarity FROM claims c LEFT JOIN speakers s ON s.id = c.speaker_id"
+        "SELECT c.id, c.record, c.speaker_id, s.name, c.polarity, d.title FROM claims c"
+        " JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
         " WHERE c.mode != 'question' ORDER BY c.id"
     )
     units = []
     for row in rows:
         record = json.loads(row["record"])
         text = _text(record)
-        units.append(ClaimUnit(row["id"], record, text, row["speaker_id"], row["name"], row["polarity"], content_words(text)))
+        meaning = meaning_of(text, row["title"])
+        headline = bool(row["title"]) and text in row["title"]
+        units.append(
+            ClaimUnit(row["id"], record, text, row["speaker_id"], row["name"], row["polarity"], content_words(meaning),
+                      meaning=meaning, headline=headline)
+        )
     return units
 
 
@@ -203,7 +226,7 @@ def link(units: list[ClaimUnit]) -> list[Proposition]:
 
     if not units:
         return []
-    vectors = embed([u.text for u in units])
+    vectors = embed([u.meaning or u.text for u in units])
     model = StanceModel.load()
     propositions = []
     for number, members in enumerate((g for g in cluster(units, vectors) if len(g) > 1), 1):
