@@ -95,7 +95,8 @@ def content_words(text: str) -> set[str]:
 def linked_pairs(units: list[ClaimUnit], vectors: np.ndarray, block_max: int = BLOCK_MAX) -> list[tuple[float, int, int]]:
     """(cosine, a, b) for claims that share a content word used by at most `block_max` claims and pass the threshold.
 
-    Each block is scored as one matrix product, so the cost per claim stays flat as the ledger grows.
+    Each block is scored as one matrix product, and the pairs are gathered, de-duplicated and sorted in
+    numpy, so the cost per claim stays flat as the ledger grows.
     """
     import numpy as np
 
@@ -103,16 +104,23 @@ def linked_pairs(units: list[ClaimUnit], vectors: np.ndarray, block_max: int = B
     for index, unit in enumerate(units):
         for word in unit.words:
             blocks[word].append(index)
-    found: dict[tuple[int, int], float] = {}
+    firsts, seconds, cosines = [], [], []
     for members in blocks.values():
         if not 2 <= len(members) <= block_max:
             continue
         index = np.array(members)
         similarity = vectors[index] @ vectors[index].T
         rows, columns = np.nonzero(np.triu(similarity >= LINK_MIN_COSINE, k=1))
-        for r, c in zip(rows.tolist(), columns.tolist(), strict=True):
-            found[(members[r], members[c])] = float(similarity[r, c])
-    return sorted(((cosine, a, b) for (a, b), cosine in found.items()), reverse=True)
+        firsts.append(index[rows])
+        seconds.append(index[columns])
+        cosines.append(similarity[rows, columns])
+    if not firsts:
+        return []
+    a, b, cosine = np.concatenate(firsts), np.concatenate(seconds), np.concatenate(cosines)
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    _, unique = np.unique(low.astype(np.int64) * len(units) + high, return_index=True)
+    order = unique[np.argsort(-cosine[unique], kind="stable")]
+    return list(zip(cosine[order].tolist(), low[order].tolist(), high[order].tolist(), strict=True))
 
 
 def _find(parent: list[int], i: int) -> int:
