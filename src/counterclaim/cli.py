@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -146,6 +146,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
+def _emit(items: list, fmt: str, write_table: Callable[[list, TextIO], None]) -> None:
+    """Records as a JSON list, or the table for reading."""
+    if fmt == "json":
+        print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=2))
+    else:
+        write_table(items, sys.stdout)
+
+
 def _open_ledger(path: str) -> Ledger | None:
     """An existing ledger, or None after a one-line error."""
     from counterclaim.store import Ledger, LedgerError
@@ -173,17 +181,14 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     except EmbeddingsMissingError as error:
         _error(str(error))
         return EXIT_INPUT_ERROR
-    if args.format == "json":
-        print(json.dumps([c.to_json() for c in checks], ensure_ascii=False, indent=2))
-    else:
-        from counterclaim.export.quotes import write_quote_table
+    from counterclaim.export.quotes import write_quote_table
 
-        write_quote_table(checks, sys.stdout)
+    _emit(checks, args.format, write_quote_table)
     return EXIT_OK
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from counterclaim.link.timeline import timeline, write_json
+    from counterclaim.link.timeline import timeline
 
     ledger = _open_ledger(args.db)
     if ledger is None:
@@ -195,12 +200,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
             _error(f"{args.db}: no proposition {args.proposition} (run `counterclaim contested --db {args.db}` first)")
             return EXIT_INPUT_ERROR
         entries = timeline(ledger, speaker=args.speaker, proposition=args.proposition)
-    if args.format == "json":
-        print(write_json(entries))
-    else:
-        from counterclaim.export.timeline import write_timeline_table
+    from counterclaim.export.timeline import write_timeline_table
 
-        write_timeline_table(entries, sys.stdout)
+    _emit(entries, args.format, write_timeline_table)
     return EXIT_OK
 
 
@@ -213,13 +215,9 @@ def cmd_contested(args: argparse.Namespace) -> int:
     with ledger:
         propositions = link(load_units(ledger))
         store(ledger, propositions)
-    contested = [p for p in propositions if p.contested]
-    if args.format == "json":
-        print(json.dumps([p.to_json() for p in contested], ensure_ascii=False, indent=2))
-    else:
-        from counterclaim.export.contested import write_contested
+    from counterclaim.export.contested import write_contested
 
-        write_contested(contested, sys.stdout)
+    _emit([p for p in propositions if p.contested], args.format, write_contested)
     return EXIT_OK
 
 

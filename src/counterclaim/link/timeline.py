@@ -10,7 +10,6 @@ latest such day on or before the document's date.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -113,7 +112,3 @@ def _parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
-
-
-def write_json(entries: list[TimelineEntry]) -> str:
-    return json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2)
