@@ -169,18 +169,13 @@ def _open_ledger(path: str) -> Ledger | None:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from counterclaim.link.embeddings import EmbeddingsMissingError
     from counterclaim.link.fidelity import check_quotes
 
     ledger = _open_ledger(args.db)
     if ledger is None:
         return EXIT_INPUT_ERROR
-    try:
-        with ledger:
-            checks = check_quotes(ledger)
-    except EmbeddingsMissingError as error:
-        _error(str(error))
-        return EXIT_INPUT_ERROR
+    with ledger:
+        checks = check_quotes(ledger)
     from counterclaim.export.quotes import write_quote_table
 
     _emit(checks, args.format, write_quote_table)
@@ -481,12 +476,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from counterclaim.link.embeddings import EmbeddingsMissingError
     from counterclaim.nlp.pipeline import ModelMissingError
 
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except ModelMissingError as error:
+    except (ModelMissingError, EmbeddingsMissingError) as error:
         _error(str(error))
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:
