@@ -241,8 +241,8 @@ def link(units: list[ClaimUnit]) -> list[Proposition]:
         representative = _representative(members, units, vectors)
         statement = units[representative].text
         claims = [units[i] for i in members]
-        labels = model.predict([StancePair(statement, c.text) for c in claims])
-        for index, claim, label in zip(members, claims, labels, strict=True):
+        undecided = []
+        for index, claim in zip(members, claims, strict=True):
             same_sense = negated(claim.text) == negated(statement)
             unnamed = (claim.record.get("speaker") or {}).get("kind") == "unnamed"
             if claim.polarity == "deny":  # a denial of X disputes X
@@ -251,6 +251,10 @@ def link(units: list[ClaimUnit]) -> list[Proposition]:
                 # "reports that X" supports X; so does the same wording, unless one of the two negates it
                 claim.stance = "supports" if same_sense else "disputes"
             else:
+                undecided.append(claim)
+        if undecided:  # the model only where the rules say nothing: it embeds every pair it is given
+            labels = model.predict([StancePair(statement, c.text) for c in undecided])
+            for claim, label in zip(undecided, labels, strict=True):
                 claim.stance = STANCES[label]
         propositions.append(Proposition(number, statement, claims, _numeric_conflicts(claims)))
     return propositions
