@@ -78,14 +78,17 @@ class Ledger:
         self.close()
 
     def has_document(self, text: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash(text),)).fetchone() is not None
+        return self._stored(content_hash(text))
+
+    def _stored(self, digest: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE content_hash = ?", (digest,)).fetchone() is not None
 
     def add(self, extraction: Extraction) -> bool:
         """Store a document with its speakers and claims; False when it was already stored."""
         document = extraction.document
         digest = content_hash(document.text)
         with self.db:  # one transaction: all of the document or none of it
-            if self.db.execute("SELECT 1 FROM documents WHERE content_hash = ?", (digest,)).fetchone():
+            if self._stored(digest):
                 return False
             cursor = self.db.execute(
                 "INSERT INTO documents (doc_id, content_hash, path, title, date, author, site, kind, transcript_start, text)"
