@@ -69,17 +69,18 @@ def split_coordinated(content: Span) -> list[Span]:
     return parts
 
 
-def _offsets(span: Span) -> tuple[int, int]:
+def trimmed_offsets(span: Span, lead_chars: str = STRIP, trail_chars: str = STRIP) -> tuple[int, int]:
+    """The span's character range without leading and trailing separators (the whole span if nothing is left)."""
     text = span.text
-    lead = len(text) - len(text.lstrip(STRIP))
-    trail = len(text.rstrip(STRIP))
+    lead = len(text) - len(text.lstrip(lead_chars))
+    trail = len(text.rstrip(trail_chars))
     if trail <= lead:
         return span.start_char, span.end_char
     return span.start_char + lead, span.start_char + trail
 
 
 def _text_spans(doc: Doc, spans: list[Span]) -> TextSpans:
-    return TextSpans.from_offsets(doc_text(doc), [_offsets(s) for s in spans])
+    return TextSpans.from_offsets(doc_text(doc), [trimmed_offsets(s) for s in spans])
 
 
 def claims_from_attribution(doc: Doc, attribution: Attribution) -> list[Claim]:

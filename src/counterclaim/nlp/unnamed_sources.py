@@ -16,17 +16,10 @@ from spacy.tokens import Doc, Span, Token
 from counterclaim.model import Claim, Speaker, TextSpans
 from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
-from counterclaim.nlp.reported_speech import STRIP, add_claims, claim_mode
+from counterclaim.nlp.reported_speech import STRIP, add_claims, claim_mode, trimmed_offsets
 
 # "the story of his life" is no claim: only these nouns carry one in an "of" phrase.
 OF_NOUNS = {"report", "rumor", "rumour", "claim", "allegation"}
-
-
-def _trimmed(span: Span) -> tuple[int, int]:
-    text = span.text
-    lead = len(text) - len(text.lstrip(STRIP + "\"\u201c\u201d"))
-    trail = len(text.rstrip(STRIP + "."))
-    return span.start_char + lead, span.start_char + max(trail, lead + 1)
 
 
 def _content_of(noun: Token) -> Span | None:
@@ -68,13 +61,14 @@ def unnamed_claims(doc: Doc) -> list[Claim]:
         if content is None or len(content) < 2:
             continue
         content = _clip_aside(content)
+        offsets = trimmed_offsets(content, STRIP + "\"\u201c\u201d", STRIP + ".")  # no quotation marks, no full stop
         source = TextSpans.from_offsets(doc_text(doc), [(token.idx, token.idx + len(token.text))])
         claims.append(
             Claim(
                 doc_id=doc._.doc_id,
-                mode=claim_mode([_trimmed(content)], doc._.quotes or []),
+                mode=claim_mode([offsets], doc._.quotes or []),
                 polarity="assert",
-                content=TextSpans.from_offsets(doc_text(doc), [_trimmed(content)]),
+                content=TextSpans.from_offsets(doc_text(doc), [offsets]),
                 cue=source,
                 source=source,
                 speaker=Speaker(id=f"unnamed-{token.lower_}", name=token.lower_, kind="unnamed", aliases=[token.text]),
