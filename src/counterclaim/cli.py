@@ -380,12 +380,14 @@ def cmd_train_attribution(args: argparse.Namespace) -> int:
     with Progress(console=stderr, transient=True) as progress:
         task = progress.add_task("parsing", total=len(gold))
         pairs = parse_gold(nlp, gold, progress=lambda: progress.advance(task))
-    stderr.print(f"training the CRF on {len(pairs)} documents ({args.iterations} iterations)...")
-    meta = train_attribution(
-        pairs, Path(args.model_dir) if args.model_dir else None,
-        algorithm=args.algorithm, c1=args.c1, c2=args.c2, max_iterations=args.iterations,
-    )
-    print(f"trained on {meta['documents']} documents, {meta['tokens']} tokens in {meta['seconds']} s; {len(meta['cue_lemmas'])} cue lemmas")
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task(f"training ({args.epochs} epochs)", total=None)
+        meta = train_attribution(
+            pairs, Path(args.model_dir) if args.model_dir else None,
+            epochs=args.epochs, learning_rate=args.learning_rate, rank=args.rank, seed=args.seed,
+            progress=lambda step, total: progress.update(task, completed=step, total=total),
+        )
+    print(f"trained on {meta['documents']} documents, {meta['words']} words in {meta['minutes']} min")
     return EXIT_OK
 
 
@@ -463,10 +465,10 @@ def build_parser() -> argparse.ArgumentParser:
     attribution = models.add_parser("attribution", help="the attribution tagger, from a PolNeAR split")
     attribution.add_argument("folder", metavar="DIR", help="a PolNeAR split, e.g. ../shared/data/polnear/train")
     attribution.add_argument("--model-dir", help="where to write the model (default: inside the package)")
-    attribution.add_argument("--algorithm", choices=("lbfgs", "ap"), default="lbfgs", help="crfsuite training algorithm (default: lbfgs)")
-    attribution.add_argument("--iterations", type=int, default=300, help="most iterations (default: 300)")
-    attribution.add_argument("--c1", type=float, default=0.5, help="L1 regularisation (default: 0.5)")
-    attribution.add_argument("--c2", type=float, default=10.0, help="L2 regularisation (default: 10)")
+    attribution.add_argument("--epochs", type=int, default=3, help="passes over the split (default: 3)")
+    attribution.add_argument("--learning-rate", type=float, default=5e-4, help="peak AdamW learning rate (default: 0.0005)")
+    attribution.add_argument("--rank", type=int, default=16, help="rank of the low-rank adapters (default: 16)")
+    attribution.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     attribution.set_defaults(run=cmd_train_attribution)
     stance = models.add_parser("stance", help="the stance model, from Emergent's headlines")
     stance.add_argument("file", metavar="FILE", help="e.g. ../shared/data/emergent/train.csv")
@@ -476,13 +478,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from counterclaim.link.embeddings import EmbeddingsMissingError
+    from counterclaim.nlp.encoder import EncoderMissingError
     from counterclaim.nlp.pipeline import ModelMissingError
 
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ModelMissingError, EmbeddingsMissingError) as error:
+    except (ModelMissingError, EncoderMissingError) as error:
         _error(str(error))
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:

@@ -86,7 +86,7 @@ def test_transcript_turns_statements_and_questions(extractor):
 
 
 def test_role_and_affiliation_from_an_apposition(extract):
-    text = "Ali Nazary, the National Resistance Front's head of foreign relations, said the valley held.\n"
+    text = "Ali Nazary, the National Resistance Front's head of foreign relations, said the valley had not been breached.\n"
     claim = extract(text)[0]
     assert claim.speaker.name == "Ali Nazary"
     assert claim.speaker.role == "head of foreign relations"

@@ -57,3 +57,55 @@ def test_a_name_that_only_modifies_the_mention_is_not_the_speaker(extract):
     claim = next(c for c in claims if "the deal was close" in c.content.text)
     assert claim.source.text == "McConnell aides"
     assert claim.speaker.name != "Mitch McConnell"
+
+
+def test_a_pronoun_skips_a_person_of_the_other_gender(extract):
+    text = (
+        "Petra Holm, who chairs the audit board, said she had doubts about the budget.\n\n"
+        "Mayor Jonas Vik said the budget was balanced and that he would publish it.\n\n"
+        "She said the audit would show a deficit.\n"
+    )
+    claims = extract(text)
+    vik = next(c for c in claims if "budget was balanced" in c.content.text)
+    assert vik.speaker.name == "Jonas Vik"
+    deficit = next(c for c in claims if "would show a deficit" in c.content.text)
+    assert deficit.source.text == "She" and deficit.speaker.name == "Petra Holm"
+
+
+def test_an_honorific_gives_the_gender(extract):
+    text = "Ms. Lind met Oskar Berg on Monday.\n\nHe said the talks had failed.\n\nShe said the talks would go on.\n"
+    claims = extract(text)
+    assert next(c for c in claims if "had failed" in c.content.text).speaker.name == "Oskar Berg"
+    assert next(c for c in claims if "would go on" in c.content.text).speaker.name == "Lind"
+
+
+def test_a_lede_description_is_the_person_the_next_paragraph_introduces(extract):
+    text = (
+        "Flood Defences Held, Council Says\n\n"
+        "The river defences of Ostrow held through the night, a spokeswoman for the council told reporters.\n\n"
+        "Speaking on Monday, Hanna Kroll, the council's head of emergency planning, also denied that the dam had been opened.\n"
+    )
+    claims = extract(text)
+    lede = next(c for c in claims if "held through the night" in c.content.text)
+    assert lede.source.text == "a spokeswoman for the council"
+    assert lede.speaker.name == "Hanna Kroll" and lede.speaker.kind == "person"
+    assert "a spokeswoman for the council" in lede.speaker.aliases
+
+
+def test_a_lede_description_stays_unnamed_when_the_next_person_cannot_be_it(extract):
+    text = (
+        "The river defences of Ostrow held through the night, a spokeswoman for the council told reporters.\n\n"
+        "Mr. Tomas Rell, the council's engineer, said the pumps were running.\n"
+    )
+    lede = next(c for c in extract(text) if "held through the night" in c.content.text)
+    assert lede.speaker.kind == "unnamed"
+
+
+def test_the_group_a_person_joins_is_the_affiliation(extract):
+    text = (
+        "Joining the river alliance is Maria Sanchez. Sanchez said the dam was safe.\n\n"
+        "Karel Brandt joined the Green Union last year. Brandt said the dam was not safe.\n"
+    )
+    claims = extract(text)
+    assert next(c for c in claims if "the dam was safe" in c.content.text).speaker.affiliation == "river alliance"
+    assert next(c for c in claims if "was not safe" in c.content.text).speaker.affiliation == "Green Union"

