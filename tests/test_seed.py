@@ -113,3 +113,16 @@ def test_claim_ids_are_unique(seed):
     _, claims = seed
     ids = [c.claim_id for c in claims]
     assert len(ids) == len(set(ids))
+
+
+def test_the_representative_in_the_lede_is_ali_nazary(seed):
+    _, claims = seed
+    lede = [c for c in claims if c.source is not None and c.source.text == "a representative for the group"]
+    assert lede and all(c.speaker.name == "Ali Nazary" for c in lede)
+    assert "repelled repeated attacks" in lede[0].content.text
+
+
+def test_saleh_is_affiliated_with_the_opposition_he_joined(seed):
+    _, claims = seed
+    saleh = next(c.speaker for c in claims if c.speaker and c.speaker.name == "Amrullah Saleh")
+    assert saleh.affiliation == "Massoud's opposition"

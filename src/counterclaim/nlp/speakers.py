@@ -269,7 +269,8 @@ def _joined_group(entity: Span) -> str | None:
     """The group a person is said to join: `Joining Massoud's opposition is Amrullah Saleh`, `Saleh joined the NRF`."""
     root = entity.root
     sent = root.sent
-    if root.dep_ in ("attr", "nsubj") and root.head.lemma_ == "be" and sent[0].lemma_.lower() == "join" and sent[0].i < root.head.i:
+    # the tagger may read a sentence-initial `Joining` as a name, so its word is checked, not its lemma
+    if root.dep_ in ("attr", "nsubj") and root.head.lemma_ == "be" and sent[0].lower_ == "joining" and sent[0].i < root.head.i:
         group = entity.doc[sent[0].i + 1 : root.head.i]
         return _strip_article(group.text) or None
     verb = root.head if root.dep_ == "nsubj" else None
