@@ -109,3 +109,9 @@ def test_the_group_a_person_joins_is_the_affiliation(extract):
     claims = extract(text)
     assert next(c for c in claims if "the dam was safe" in c.content.text).speaker.affiliation == "river alliance"
     assert next(c for c in claims if "was not safe" in c.content.text).speaker.affiliation == "Green Union"
+
+
+def test_a_person_named_since_the_last_quote_comes_before_the_one_quoted(extract):
+    text = 'Anna Berg said the bridge was safe.\n\nIn a letter, Maria Olsen was more careful. "The tests were thin," she wrote.\n'
+    thin = next(c for c in extract(text) if "The tests were thin" in c.content.text)
+    assert thin.source.text == "she" and thin.speaker.name == "Maria Olsen"

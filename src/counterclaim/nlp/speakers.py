@@ -467,12 +467,18 @@ class SpeakerResolver:
         return speaker
 
     def _recent_person(self, before: int, gender: str) -> Speaker | None:
-        """Who was just quoted, if within a few paragraphs; else the nearest person named; either of the pronoun's gender."""
+        """Who was just quoted, if within a few paragraphs; else the nearest person named; either of the pronoun's gender.
+
+        A person named in the pronoun's own paragraph after that quotation comes first:
+        `Ivanka Trump acknowledged their battle. "...," she wrote.`
+        """
+        nearest = self.registry.nearest("person", before, gender)
         if self.last_person is not None:
             at, speaker = self.last_person
-            if self._paragraph_of(before) - self._paragraph_of(at) <= PARAGRAPH_WINDOW and self.registry.may_be(speaker.name, gender):
+            named_since = nearest is not None and nearest.start > at and self._paragraph_of(nearest.start) == self._paragraph_of(before)
+            recent = self._paragraph_of(before) - self._paragraph_of(at) <= PARAGRAPH_WINDOW
+            if recent and not named_since and self.registry.may_be(speaker.name, gender):
                 return speaker
-        nearest = self.registry.nearest("person", before, gender)
         return self.registry.speaker(nearest.name, "person", None) if nearest else None
 
     def reporter_of(self, claim: Claim, claims: list[Claim]) -> Speaker | None:
