@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -103,8 +104,10 @@ class _Registry:
 
     def nearest(self, kind: str, before: int, gender: str | None = None) -> _Mention | None:
         """The last mention of that kind before the offset; for people, one whose gender does not contradict `gender`."""
-        candidates = [m for m in self.mentions if m.kind == kind and m.start < before and self.may_be(m.name, gender)]
-        return candidates[-1] if candidates else None
+        for mention in reversed(self.mentions):
+            if mention.kind == kind and mention.start < before and self.may_be(mention.name, gender):
+                return mention
+        return None
 
     def canonical(self, name: str) -> str:
         """A surname alone stands for the full name it ends."""
@@ -239,28 +242,24 @@ def _pronoun_genders(doc: Doc, registry: _Registry) -> None:
     A `he`/`she` counts for a person when that person is the only one named
     before it in its sentence (`Nazary, who says he ...`, `Clinton said her plan ...`).
     """
-    votes: dict[str, dict[str, int]] = {}
+    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for mention in registry.mentions:
         if mention.kind == "person" and mention.gender:
-            name = registry.canonical(mention.name)
-            votes.setdefault(name, {}).setdefault(mention.gender, 0)
-            votes[name][mention.gender] += 2
-    people = [e for e in doc.ents if e.label_ == "PERSON" and not e.text.isupper()]
-    for sent in doc.sents:
-        named = [e for e in people if sent.start <= e.start < sent.end]
-        if not named:
-            continue
-        for token in sent:
+            votes[registry.canonical(mention.name)][mention.gender] += 2
+    named_in: defaultdict[int, list[Span]] = defaultdict(list)
+    for entity in doc.ents:
+        if entity.label_ == "PERSON" and not entity.text.isupper():
+            named_in[entity.sent.start].append(entity)
+    for sent_start, named in named_in.items():
+        for token in doc[sent_start : named[0].sent.end]:
             gender = PRONOUN_GENDER.get(token.lower_)
             if gender is None or token._.in_quote:  # a pronoun inside a quotation is the speaker's, about someone else
                 continue
             before = {registry.canonical(_title_and_name(e)[1]) for e in named if e.end <= token.i}
             if len(before) == 1:
-                name = before.pop()
-                votes.setdefault(name, {}).setdefault(gender, 0)
-                votes[name][gender] += 1
+                votes[before.pop()][gender] += 1
     for name, counts in votes.items():
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        ranked = counts.most_common(2)
         if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
             registry.genders[name] = ranked[0][0]
 
