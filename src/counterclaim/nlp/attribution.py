@@ -217,11 +217,8 @@ class AttributionNetwork(nn.Module):
 
         self.encoder = AutoModel.from_pretrained(minilm_path())
         self.encoder.requires_grad_(False)
-        for block in self.encoder.encoder.layer:
-            for path in ADAPTED_LAYERS:
-                parent_path, _, name = path.rpartition(".")
-                parent = block.get_submodule(parent_path)
-                setattr(parent, name, LowRankAdapter(getattr(parent, name), rank))
+        for parent, name in self._adapted_layers():
+            setattr(parent, name, LowRankAdapter(getattr(parent, name), rank))
         for module in self.encoder.modules():
             if isinstance(module, nn.LayerNorm):
                 module.requires_grad_(True)
@@ -236,13 +233,17 @@ class AttributionNetwork(nn.Module):
         """What training changed, and all that ships: adapters, layer norms, the output layer."""
         return {name: p.detach().clone().contiguous() for name, p in self.named_parameters() if p.requires_grad}
 
-    def merge_adapters(self) -> None:
-        """Fold every adapter into its layer, for tagging at the plain encoder's cost."""
+    def _adapted_layers(self) -> Iterator[tuple[nn.Module, str]]:
+        """Each adapted linear layer as its parent module and attribute name."""
         for block in self.encoder.encoder.layer:
             for path in ADAPTED_LAYERS:
                 parent_path, _, name = path.rpartition(".")
-                parent = block.get_submodule(parent_path)
-                setattr(parent, name, getattr(parent, name).merged())
+                yield block.get_submodule(parent_path), name
+
+    def merge_adapters(self) -> None:
+        """Fold every adapter into its layer, for tagging at the plain encoder's cost."""
+        for parent, name in self._adapted_layers():
+            setattr(parent, name, getattr(parent, name).merged())
 
     def word_log_probs(self, windows: list[Window]) -> list[np.ndarray]:
         """For each window, the log-probability of each tag for each word (from its first subword).
@@ -254,7 +255,7 @@ class AttributionNetwork(nn.Module):
         with torch.inference_mode():
             for group in batches(windows):
                 ids, mask = padded([windows[n] for n in group])
-                log_probs = torch.log_softmax(self(ids, mask).float(), dim=-1).numpy()
+                log_probs = torch.log_softmax(self(ids, mask), dim=-1).numpy()
                 for row, n in enumerate(group):
                     first = np.array(windows[n].first)
                     words = log_probs[row, np.maximum(first, 0)]
