@@ -6,7 +6,7 @@ one, else to the nearest cue of its own or a neighbouring sentence in the same
 paragraph; contents that share a cue (`"A," he said. "B."`) become one claim; a
 cue-less paragraph that reopens a quotation continues the quote before it. The
 source is the tagged span holding the cue's subject, else the nearest tagged
-source of the cue's sentence, else a proper-name subject from the parse.
+source of the cue's sentence, else the cue's subject in the parse.
 """
 
 from __future__ import annotations
@@ -90,14 +90,15 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
 
 
 def _subject_of(cue: Span) -> Span | None:
-    """A named subject of the cue, without its relative clause: a source the tagger missed.
+    """The cue's subject (a name, a noun or a pronoun), without its relative clause: a source the tagger missed.
 
-    Only proper names: measured on PolNeAR dev, common-noun and pronoun subjects
-    added as many wrong sources as right ones.
+    Measured on PolNeAR dev: with the CRF tagger, common-noun and pronoun
+    subjects added as many wrong sources as right ones, so only names were
+    taken; with the MiniLM tagger they raise attribution F1 from 72.9 to 73.3.
     """
     for token in cue:
         for child in token.children:
-            if child.dep_ == "nsubj" and child.pos_ == "PROPN":
+            if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "PRON", "NOUN"):
                 end = child.right_edge.i + 1
                 for grandchild in child.children:
                     if grandchild.dep_ in ("relcl", "acl", "punct") and grandchild.i > child.i:
@@ -107,7 +108,7 @@ def _subject_of(cue: Span) -> Span | None:
 
 
 def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: set[int]) -> Span | None:
-    """The tagged source holding the cue's subject, else the nearest of its sentence, else a named subject."""
+    """The tagged source holding the cue's subject, else the nearest of its sentence, else the subject in the parse."""
     sentence = sentence_of[cue.start]
     same = [s for s in sources if sentence_of[s.start] == sentence]
     if same:
