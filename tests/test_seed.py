@@ -126,3 +126,12 @@ def test_saleh_is_affiliated_with_the_opposition_he_joined(seed):
     _, claims = seed
     saleh = next(c.speaker for c in claims if c.speaker and c.speaker.name == "Amrullah Saleh")
     assert saleh.affiliation == "Massoud's opposition"
+
+
+def test_the_taliban_and_the_nrf_each_claim_victories(seed):
+    document, claims = seed
+    victories = [c for c in claims if in_article(document, c) and c.content.text == "victories"]
+    assert {c.speaker.name for c in victories} == {"Taliban", "National Resistance Front"}
+    assert all(c.speaker.kind == "organization" and c.polarity == "assert" for c in victories)
+    defeats = [c for c in claims if in_article(document, c) and c.content.text == "defeats"]
+    assert defeats and all(c.polarity == "deny" for c in defeats)

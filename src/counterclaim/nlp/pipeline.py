@@ -12,6 +12,7 @@ from counterclaim.nlp import (  # noqa: F401
     attribution,
     hedges,
     paragraphs,
+    participles,
     quantities,
     quotes,
     reported_speech,
@@ -51,6 +52,7 @@ def load_pipeline(model_dir: str | None = None) -> Language:
     nlp = load_base_pipeline()
     nlp.add_pipe("counterclaim_attribution", config={"model_dir": model_dir})
     nlp.add_pipe("counterclaim_reported_speech")
+    nlp.add_pipe("counterclaim_participles")
     nlp.add_pipe("counterclaim_turns")
     nlp.add_pipe("counterclaim_unnamed_sources")
     nlp.add_pipe("counterclaim_speakers")
