@@ -42,20 +42,20 @@ def _party(head: Token) -> Span:
     return head.doc[start : head.i + 1]
 
 
-def _swallowed(claim: Claim, cue: Token) -> bool:
+def _swallowed(claim: Claim, verb: Token) -> bool:
     """Whether a claim's content holds the participle while its cue, if any, stands outside the participle's sentence."""
-    sentence = cue.sent
-    holds = any(start <= cue.idx < end for start, end in claim.content.spans)
+    sentence = verb.sent
+    holds = any(start <= verb.idx < end for start, end in claim.content.spans)
     cue_inside = claim.cue is not None and sentence.start_char <= claim.cue.start < sentence.end_char
     return holds and not cue_inside
 
 
-def participle_claims(doc: Doc) -> list[Claim]:
-    """A claim for each party of the subject of each claim or denial participle with an object."""
+def participle_claims(doc: Doc) -> list[tuple[Token, list[Claim]]]:
+    """Each claim or denial participle with a subject and an object, and a claim for each party of its subject."""
     cues = load_lexicon("participle_cues")
     denials = load_lexicon("denial_cues")
     text = doc_text(doc)
-    claims = []
+    found = []
     for verb in doc:
         lemma = verb.lemma_.lower()
         if verb.tag_ != "VBG" or lemma not in cues:
@@ -66,19 +66,23 @@ def participle_claims(doc: Doc) -> list[Claim]:
             continue
         content = TextSpans.from_offsets(text, [trimmed_offsets(doc[obj.left_edge.i : obj.right_edge.i + 1])])
         cue = TextSpans.from_offsets(text, [(verb.idx, verb.idx + len(verb.text))])
+        mode = claim_mode(content.spans, doc._.quotes or [])
+        polarity = "deny" if lemma in denials else "assert"
+        claims = []
         for party in (subject, *subject.conjuncts):
             source = _party(party)
             claims.append(
                 Claim(
                     doc_id=doc._.doc_id,
-                    mode=claim_mode(content.spans, doc._.quotes or []),
-                    polarity="deny" if lemma in denials else "assert",
+                    mode=mode,
+                    polarity=polarity,
                     content=content,
                     cue=cue,
                     source=TextSpans.from_offsets(text, [(source.start_char, source.end_char)]),
                 )
             )
-    return claims
+        found.append((verb, claims))
+    return found
 
 
 @Language.factory("counterclaim_participles")
@@ -89,9 +93,8 @@ class ParticipleClaims:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        claims = participle_claims(doc)
-        if claims:
-            cues = [doc.char_span(c.cue.start, c.cue.end) for c in claims]
-            doc._.claims = [c for c in doc._.claims or [] if not any(_swallowed(c, cue[0]) for cue in cues if cue is not None)]
-            add_claims(doc, claims)
+        found = participle_claims(doc)
+        if found:
+            doc._.claims = [c for c in doc._.claims or [] if not any(_swallowed(c, verb) for verb, _ in found)]
+            add_claims(doc, [claim for _, claims in found for claim in claims])
         return doc
