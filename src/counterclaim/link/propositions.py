@@ -1,19 +1,34 @@
-"""Propositions: claims from all documents about the same state of affairs, each with its stance.
+"""Propositions: checkable statements about the world, each with the claims that bear on its truth and their stances.
 
-Claims are embedded (MiniLM); an elliptical content ("a defeat") is embedded
-with its document's headline when the headline uses its noun. Candidate pairs are blocked by the content words
-they share (a place, a party, an event), leaving out words so common that they
-tell nothing (more than BLOCK_MAX claims), so the work grows with the number of
-claims, not its square. Pairs are merged in order of similarity while the mean
-similarity across the two groups stays above the threshold (average linkage: no
-chaining from one topic into the next, and no growth of a group by its topic);
-each group is a proposition, read as its most central positive assertion. A
-claim's stance toward it: a denial of X disputes X; an unnamed source's "reports
-that X", or the same wording, supports X (disputes it when one of the two is
-negated); otherwise the stance model decides. A
-proposition is contested when different speakers support and dispute it; claims
-of one proposition that put different numbers on the same unit are a numeric
-conflict.
+How a ledger's claims become propositions:
+
+1. Only claims that can bear on a proposition take part (`checkable.py`): no
+   questions, courtesies, or a host's framing; claims that only point back
+   (`We refute this.`) are resolved by `discourse.py`, not clustered.
+2. Claims stating the same thing, in either sense, form a core: MiniLM
+   embeddings, candidate pairs blocked by shared content words (words used by
+   more than BLOCK_MAX claims tell nothing), merged by average linkage while
+   the mean cosine across two groups stays at CORE_COSINE or above. An
+   elliptical content ("a defeat") is embedded with the headline that uses its
+   noun.
+3. Each core gets one readable statement in the asserting form, chosen from
+   its members (the most central plain assertion) or built from them.
+4. Every claim near a core (cosine CANDIDATE_COSINE or more to its centre, at
+   most CANDIDATES_PER_CLAIM cores) is read with the statement by the stance
+   cross-encoder (`stance.py`): unrelated claims are refused, the others join
+   with the stance it gives. Members of a core whose stance no rule settles
+   are read the same way, and refused when unrelated. A claim can join several
+   propositions.
+5. Rules settle what is certain: a denial of X disputes X; "reports that X" and
+   the same wording support X (a negation on one side only turns either);
+   the document's own relations (anaphoric denials, dismissals of reports,
+   `they say X, but Y`) from `discourse.py`.
+
+A proposition is contested when different parties support and dispute it,
+each with a stance from a rule or a confident model, or when its claims put
+different numbers on the same unit. Propositions keep their ids across relinks:
+a new proposition takes the id of the stored one that shares most of its
+claims.
 """
 
 from __future__ import annotations
@@ -21,26 +36,38 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from counterclaim.link import checkable, discourse
 from counterclaim.store import Ledger
 
 if TYPE_CHECKING:
     import numpy as np
 
-# Chosen on the example corpus: at 0.45 every claim about the pass became one proposition; at 0.55
-# the capture, the flag and the surrender stay apart. Not tuned on held-out data: see the README.
-LINK_MIN_COSINE = 0.55
-SAME_WORDING = 0.65
+    from counterclaim.link.stance import StanceModel
+
+# Chosen on the example corpus (examples/) and the Kessel bridge corpus, never on the test corpus nor PolNeAR.
+CORE_COSINE = 0.7
+MERGE_STATEMENTS = 0.65
+CANDIDATE_COSINE = 0.45
+SAME_CONTENT = 0.92
+CANDIDATES_PER_CLAIM = 3
+UNRELATED_REFUSES = 0.5  # a claim whose probability of being unrelated is at least this does not join
+CONFIDENT = 0.6  # a model stance below this probability does not make a proposition contested
+NEUTRAL_JOINS = 0.6  # a claim the model reads as discussing without a side joins only this surely
 BLOCK_MAX = 200
 NUMERIC_TOLERANCE = 0.2
 ELLIPTICAL_WORDS = 3
+LONG_STATEMENT = 25
 VAGUE_NUMBERS = re.compile(r"\b(dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z'-]+")
 NEGATION = re.compile(r"\b(not|never|no|nothing|nobody|none)\b|n't\b", re.IGNORECASE)
+FLIP = {"supports": "disputes", "disputes": "supports", "neutral": "neutral"}
+STANCE_ORDER = {"supports": 0, "disputes": 1, "neutral": 2}
 
 
 @dataclass(slots=True)
@@ -53,24 +80,50 @@ class ClaimUnit:
     speaker_id: int | None
     speaker: str | None
     polarity: str
+    document_id: int = 0
+    start: int = 0
+    end: int = 0
+    kind: str | None = None  # the speaker's kind: person, organization, unnamed
+    role: str | None = None
+    host: bool = False  # the speaker asks the questions of this document's transcript, or is its anchor
     words: set[str] = field(default_factory=set)
-    stance: str = "reports"
-    meaning: str = ""  # what is embedded: the content, or for an elliptical one ("a defeat") its headline
+    meaning: str = ""  # what is embedded and read: the content, or for an elliptical one ("a defeat") its headline
     headline: bool = False
+
+    @property
+    def party(self) -> str:
+        """Who a side is: a person by surname (`Trump` and `Donald Trump` are one), anyone else by their ledger id."""
+        if self.kind == "person" and self.speaker:
+            return "person:" + self.speaker.split()[-1].lower()
+        return f"speaker:{self.speaker_id}"
+
+
+@dataclass(slots=True)
+class Member:
+    """A claim in a proposition: its stance, how sure that is, and what decided it."""
+
+    unit: ClaimUnit
+    stance: str
+    score: float = 1.0
+    rule: str = "model"
+
+    @property
+    def confident(self) -> bool:
+        return self.rule != "model" or self.score >= CONFIDENT
 
 
 @dataclass(slots=True)
 class Proposition:
     id: int
     statement: str
-    members: list[ClaimUnit]
+    members: list[Member]
     numeric_conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def contested(self) -> bool:
-        """Supported and disputed by different speakers, or given different numbers."""
-        supporters = {m.speaker_id for m in self.members if m.stance == "supports"}
-        disputers = {m.speaker_id for m in self.members if m.stance == "disputes"}
+        """Supported and disputed by different parties, or given different numbers."""
+        supporters = {m.unit.party for m in self.members if m.stance == "supports" and m.confident}
+        disputers = {m.unit.party for m in self.members if m.stance == "disputes" and m.confident}
         return any(a != b for a in supporters for b in disputers) or bool(self.numeric_conflicts)
 
     def to_json(self) -> dict[str, Any]:
@@ -79,38 +132,118 @@ class Proposition:
             "id": self.id,
             "contested": self.contested,
             "numeric_conflicts": self.numeric_conflicts,
-            "claims": [{**m.record, "stance": m.stance} for m in self.members],
+            "claims": [
+                {**m.unit.record, "stance": m.stance, "stance_score": round(m.score, 3), "stance_by": m.rule}
+                for m in sorted(self.members, key=lambda m: (STANCE_ORDER[m.stance], m.unit.id))
+            ],
         }
-
-
-def _text(record: dict[str, Any]) -> str:
-    text = record["content"]["text"].strip(" \"\u201c\u201d,.")
-    return re.sub(r"^that\s+", "", text)
 
 
 def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
 
 
-def linked_pairs(units: list[ClaimUnit], vectors: np.ndarray, block_max: int = BLOCK_MAX) -> list[tuple[float, int, int]]:
-    """(cosine, a, b) for claims that share a content word used by at most `block_max` claims and pass the threshold.
+def negated(text: str) -> bool:
+    """Whether a text says no: `not`, `n't`, `never`, `no`."""
+    return bool(NEGATION.search(text))
+
+
+HEADLINE_BREAK = frozenset("are is was were be says said say claims claim as but and after amid while with".split())
+DETERMINERS = frozenset("its their his her our the a an".split())
+
+
+def meaning_of(text: str, title: str | None) -> str:
+    """A bare noun phrase ("a defeat") says little on its own; the headline phrase around its noun says what it means.
+
+    News headlines spell out what the body then refers to in a word: "rumors of a defeat" under
+    "Reports Of Its Defeat In Panjshir Are Taliban Propaganda" means "Its Defeat In Panjshir".
+    """
+    words = WORD.findall(text.lower())
+    if not title or not 0 < len(words) <= ELLIPTICAL_WORDS:
+        return text
+    title_words = title.split()
+    lowered = [w.lower().strip(".,:;!?\"'") for w in title_words]
+    if words[-1] not in lowered:
+        return text
+    at = lowered.index(words[-1])
+    start = at - 1 if at > 0 and lowered[at - 1] in DETERMINERS else at
+    end = at + 1
+    while end < len(lowered) and lowered[end] not in HEADLINE_BREAK and end - start < 6:
+        end += 1
+    return " ".join(title_words[start:end]).strip(".,:;!?")
+
+
+def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimUnit]:
+    """Every stored claim but questions (or those of `claim_ids`), with what linking needs."""
+    askers = {
+        (row[0], row[1])
+        for row in ledger.db.execute("SELECT DISTINCT document_id, speaker_id FROM claims WHERE mode = 'question' AND speaker_id IS NOT NULL")
+    }
+    rows = ledger.db.execute(
+        "SELECT c.id, c.record, c.speaker_id, s.name, s.kind, s.role, c.polarity, c.document_id, c.content_start, c.content_end,"
+        " d.title FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
+        " WHERE c.mode != 'question'"
+        + (f" AND c.id IN ({','.join(str(int(i)) for i in claim_ids)})" if claim_ids is not None else "")
+        + " ORDER BY c.id"
+    )
+    units = []
+    for row in rows:
+        record = json.loads(row["record"])
+        text = checkable.clean(record["content"]["text"])
+        meaning = meaning_of(text, row["title"])
+        units.append(
+            ClaimUnit(
+                row["id"], record, text, row["speaker_id"], row["name"], row["polarity"], row["document_id"],
+                row["content_start"], row["content_end"], row["kind"], row["role"],
+                host=checkable.is_host(row["role"], (row["document_id"], row["speaker_id"]) in askers) and not record.get("reported_by"),
+                words=content_words(meaning), meaning=meaning, headline=bool(row["title"]) and text in row["title"],
+            )
+        )
+    return units
+
+
+def document_texts(ledger: Ledger, document_ids: set[int] | None = None) -> dict[int, str]:
+    rows = ledger.db.execute("SELECT id, text FROM documents")
+    return {row["id"]: row["text"] for row in rows if document_ids is None or row["id"] in document_ids}
+
+
+def _names(unit: ClaimUnit) -> set[str]:
+    return {w.lower() for w in (unit.speaker or "").split()}
+
+
+def eligible(units: list[ClaimUnit], texts: dict[int, str]) -> list[ClaimUnit]:
+    """The claims that can form or join a proposition: a speaker, a statement, and neither a question, a courtesy nor a host's framing."""
+    layouts = {doc: discourse.Layout(text) for doc, text in texts.items()}
+    kept = []
+    for unit in units:
+        if unit.speaker_id is None or unit.host or checkable.is_courtesy(unit.text):
+            continue
+        layout = layouts.get(unit.document_id)
+        sentence = layout.sentence_text(unit.start) if layout else unit.text
+        if checkable.is_question(unit.text) or (checkable.is_question(sentence) and unit.record.get("mode") != "direct"):
+            continue
+        if checkable.anaphoric_stance(unit.text) is None and not checkable.says_something(unit.meaning, _names(unit)):
+            continue
+        kept.append(unit)
+    return kept
+
+
+def linked_pairs(
+    units: list[ClaimUnit], vectors: np.ndarray, threshold: float = CORE_COSINE, block_max: int = BLOCK_MAX
+) -> list[tuple[float, int, int]]:
+    """(cosine, a, b) for claims that share a content word used by at most `block_max` claims and reach the threshold.
 
     Each block is scored as one matrix product, and the pairs are gathered, de-duplicated and sorted in
     numpy, so the cost per claim stays flat as the ledger grows.
     """
     import numpy as np
 
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for index, unit in enumerate(units):
-        for word in unit.words:
-            blocks[word].append(index)
+    blocks = _blocks(units, block_max)
     firsts, seconds, cosines = [], [], []
     for members in blocks.values():
-        if not 2 <= len(members) <= block_max:
-            continue
         index = np.array(members)
         similarity = vectors[index] @ vectors[index].T
-        rows, columns = np.nonzero(np.triu(similarity >= LINK_MIN_COSINE, k=1))
+        rows, columns = np.nonzero(np.triu(similarity >= threshold, k=1))
         firsts.append(index[rows])
         seconds.append(index[columns])
         cosines.append(similarity[rows, columns])
@@ -123,6 +256,15 @@ def linked_pairs(units: list[ClaimUnit], vectors: np.ndarray, block_max: int = B
     return list(zip(cosine[order].tolist(), low[order].tolist(), high[order].tolist(), strict=True))
 
 
+def _blocks(units: list[ClaimUnit], block_max: int = BLOCK_MAX) -> dict[str, list[int]]:
+    """Claims (indices) by the content words they share, leaving out words too common to tell anything."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, unit in enumerate(units):
+        for word in unit.words:
+            blocks[word].append(index)
+    return {word: members for word, members in blocks.items() if 2 <= len(members) <= block_max}
+
+
 def _find(parent: list[int], i: int) -> int:
     while parent[i] != i:
         parent[i] = parent[parent[i]]
@@ -130,13 +272,12 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def cluster(units: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
-    """Groups of linked claims (indices), largest first."""
-
+def cluster(units: list[ClaimUnit], vectors: np.ndarray, threshold: float = CORE_COSINE) -> list[list[int]]:
+    """Groups of claims stating the same thing (indices), largest first; single claims included."""
     parent = list(range(len(units)))
     sums: dict[int, np.ndarray] = {}
     sizes: dict[int, int] = {}
-    for _, a, b in linked_pairs(units, vectors):
+    for _, a, b in linked_pairs(units, vectors, threshold):
         ra, rb = _find(parent, a), _find(parent, b)
         if ra == rb:
             continue
@@ -144,7 +285,7 @@ def cluster(units: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
         sum_b = sums.get(rb, vectors[rb].astype("float64"))
         size_a, size_b = sizes.get(ra, 1), sizes.get(rb, 1)
         # average linkage: the mean cosine over all pairs across the two groups (unit vectors: sum·sum / n·n)
-        if float(sum_a @ sum_b) / (size_a * size_b) >= LINK_MIN_COSINE:
+        if float(sum_a @ sum_b) / (size_a * size_b) >= threshold:
             parent[rb] = ra
             sums[ra], sizes[ra] = sum_a + sum_b, size_a + size_b
             sums.pop(rb, None)
@@ -152,25 +293,274 @@ def cluster(units: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(units)):
         groups[_find(parent, i)].append(i)
-    return sorted(groups.values(), key=len, reverse=True)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
-def negated(text: str) -> bool:
-    """Whether a text says no: `not`, `n't`, `never`, `no`."""
-    return bool(NEGATION.search(text))
+def assertive(text: str) -> str:
+    """A negated statement in its asserting form, for a proposition whose members only deny it: `has not been breached` -> `has been breached`."""
+    text = re.sub(r"\b(can|could|do|does|did|is|are|was|were|has|have|had|will|would|should)\s*(?:n't|not)\b", r"\1", text, flags=re.I)
+    text = re.sub(r"\bcan't\b", "can", text, flags=re.I)
+    text = re.sub(r"^(no|not one of the|none of the)\s+", "", text, flags=re.I)
+    text = re.sub(r"\bwon't\b", "will", text, flags=re.I)
+    return re.sub(r"\s+\b(not|never)\b", "", text, flags=re.I)
 
 
-def _representative(members: list[int], units: list[ClaimUnit], vectors: np.ndarray) -> int:
-    """The most central assertion: what the others are about."""
+def readable(text: str) -> str:
+    """A statement as printed: no quotation marks, no leading `that`, a capital first letter, no final full stop."""
+    text = " ".join(checkable.clean(text).split())
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _statement(members: list[int], units: list[ClaimUnit], vectors: np.ndarray) -> tuple[int, str]:
+    """The member that reads best as the proposition (the most central plain assertion), and the statement made of it."""
     sub = vectors[members]
     centrality = (sub @ sub.T).mean(axis=1)
+
     def rank(k: int) -> tuple:
         unit = units[members[k]]
+        size = len(unit.text.split())
         # a headline or an elliptical phrase is someone's shorthand, not a statement of the matter
-        shorthand = unit.meaning != unit.text or unit.headline
-        return (unit.polarity != "assert", negated(unit.text), shorthand, -float(centrality[k]))
+        shorthand = unit.meaning != unit.text or unit.headline or size < 3
+        return (negated(unit.text), shorthand, size > LONG_STATEMENT, unit.polarity == "deny", -float(centrality[k]))
 
-    return members[min(range(len(members)), key=rank)]
+    best = members[min(range(len(members)), key=rank)]
+    text = units[best].meaning  # an elliptical content reads as its headline phrase: "Its Defeat In Panjshir", not "a defeat"
+    return best, readable(assertive(text) if negated(text) else text)
+
+
+def _same_content(a: ClaimUnit, b: ClaimUnit, cosine: float) -> bool:
+    """Two claims of one content: `denied reports that X` holds the denial of X and the reports' X, word for word."""
+    return cosine >= SAME_CONTENT or " ".join(WORD.findall(a.text.lower())) == " ".join(WORD.findall(b.text.lower()))
+
+
+def _rule_stance(unit: ClaimUnit, statement_unit: ClaimUnit, statement: str, cosine: float) -> tuple[str, str] | None:
+    """The stance a rule settles, and the rule: the statement's own claim, a denial of X, an assertion of X; None when no rule does.
+
+    Only the same content settles a stance: MiniLM puts "the Taliban launched their largest offensive on
+    Panjshir" at 0.80 from "the Taliban has taken over Panjshir", so a near wording is the model's to read.
+    """
+    if unit.id != statement_unit.id and not _same_content(unit, statement_unit, cosine):
+        return None
+    # the statement is in the asserting form: asserting it, or denying its negation, supports it
+    same_sense = (unit.polarity == "assert") == (negated(unit.text) == negated(statement))
+    stance = "supports" if same_sense else "disputes"
+    if unit.id == statement_unit.id:
+        return stance, "statement"
+    return stance, "denial" if unit.polarity == "deny" else "report" if unit.kind == "unnamed" else "wording"
+
+
+def _model_stance(probabilities: np.ndarray, polarity: str) -> tuple[str | None, float]:
+    """The stance the cross-encoder reads, turned for a denial (denying a text that agrees with X disputes X); None when unrelated."""
+    agree, disagree, discuss, unrelated = (float(p) for p in probabilities)
+    if polarity == "deny":
+        agree, disagree = disagree, agree
+    if unrelated >= UNRELATED_REFUSES:
+        return None, unrelated
+    best = max((agree, "supports"), (disagree, "disputes"), (discuss, "neutral"))
+    if best[1] == "neutral" and best[0] < NEUTRAL_JOINS:
+        return None, best[0]
+    return best[1], best[0]
+
+
+@dataclass(slots=True)
+class _Core:
+    members: list[int]
+    statement_index: int
+    statement: str
+    centre: Any
+    decided: dict[int, Member] = field(default_factory=dict)
+
+
+def link(
+    units: list[ClaimUnit], texts: dict[int, str], model: StanceModel | None = None, vectors: np.ndarray | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Proposition]:
+    """Propositions of two or more claims, with the stance of each claim (ids are numbered from 1; `store` makes them stable)."""
+    import numpy as np
+
+    from counterclaim.link.stance import StancePair, load_stance_model
+
+    pool = eligible(units, texts)
+    by_document: dict[int, list[ClaimUnit]] = defaultdict(list)
+    for unit in pool:
+        by_document[unit.document_id].append(unit)
+    found = [discourse.analyse(members, texts[doc]) for doc, members in by_document.items()]
+    anaphoric = set().union(*(d.anaphoric for d in found)) if found else set()
+    voiced = set().union(*(d.voiced for d in found)) if found else set()
+    stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
+    if vectors is None:
+        from counterclaim.link.embeddings import embed
+
+        vectors = embed([u.meaning for u in stating])
+    else:
+        index_of = {u.id: i for i, u in enumerate(units)}
+        vectors = vectors[[index_of[u.id] for u in stating]] if stating else np.zeros((0, 384), dtype="float32")
+    position = {u.id: i for i, u in enumerate(stating)}
+    cores: list[_Core] = []
+    core_of: dict[int, int] = {}
+    for members in _merge_statements(cluster(stating, vectors), stating, vectors):
+        best, statement = _statement(members, stating, vectors)
+        centre = vectors[members].mean(axis=0)
+        centre /= max(float(np.linalg.norm(centre)), 1e-9)
+        for i in members:
+            core_of[i] = len(cores)
+        cores.append(_Core(members, best, statement, centre))
+
+    # what the model must read: core members no rule settles, and claims near other cores
+    questions: list[tuple[int, int]] = []  # (core, index in `stating`)
+    for number, core in enumerate(cores):
+        head = stating[core.statement_index]
+        for i in core.members:
+            ruled = _rule_stance(stating[i], head, core.statement, float(vectors[i] @ vectors[core.statement_index]))
+            if ruled is not None:
+                core.decided[stating[i].id] = Member(stating[i], ruled[0], 1.0, ruled[1])
+            else:
+                questions.append((number, i))
+    questions.extend(_candidates(stating, vectors, cores, core_of))
+    questions = list(dict.fromkeys(questions))
+    model = model or load_stance_model()
+    probabilities = model.probabilities(
+        [StancePair(cores[c].statement, stating[i].meaning) for c, i in questions]
+    ) if questions else np.zeros((0, 4))
+    if progress:
+        progress("stance", len(questions), len(questions))
+    joined: dict[int, dict[int, Member]] = {number: dict(core.decided) for number, core in enumerate(cores)}  # core -> claim id -> member
+    for (c, i), row in zip(questions, probabilities, strict=True):
+        stance, score = _model_stance(row, stating[i].polarity)
+        if stance is not None:
+            joined[c][stating[i].id] = Member(stating[i], stance, score, "model")
+    _apply_relations(found, stating, position, core_of, joined, units)
+    for members in joined.values():
+        _consistent_speakers(members)
+    propositions = [Proposition(0, core.statement, list(joined[n].values())) for n, core in enumerate(cores) if len(joined[n]) >= 2]
+    propositions.extend(_seeded(found, units))
+    for number, proposition in enumerate(propositions, 1):
+        proposition.id = number
+        proposition.members.sort(key=lambda m: m.unit.id)
+        proposition.numeric_conflicts = _numeric_conflicts([m.unit for m in proposition.members])
+    return propositions
+
+
+def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
+    """Groups of two or more claims whose central statements say the same (cosine MERGE_STATEMENTS or more) are one.
+
+    Average linkage keeps groups apart when their members carry asides and detail ("the Taliban have taken
+    control of the province — the last major territory ...", "the Taliban has taken over Panjshir"); their
+    statements show that they are one matter.
+    """
+    import numpy as np
+
+    large = [g for g in groups if len(g) >= 2]
+    if len(large) < 2:
+        return groups
+    heads = [_statement(g, stating, vectors)[0] for g in large]
+    similarity = vectors[heads] @ vectors[heads].T
+    parent = list(range(len(large)))
+    for a, b in sorted(zip(*np.nonzero(np.triu(similarity >= MERGE_STATEMENTS, k=1)), strict=True), key=lambda ab: -similarity[ab]):
+        parent[_find(parent, int(b))] = _find(parent, int(a))
+    merged: dict[int, list[int]] = defaultdict(list)
+    for n, group in enumerate(large):
+        merged[_find(parent, n)].extend(group)
+    return sorted([sorted(g) for g in merged.values()] + [g for g in groups if len(g) < 2], key=lambda g: (-len(g), g[0]))
+
+
+RELATION_ORDER = {"anaphora": 0, "dismissal": 1, "counter": 2}
+DECISIVE_RULES = frozenset({"denial", "anaphora", "dismissal", "counter", "contrast"})
+
+
+def _consistent_speakers(members: dict[int, Member]) -> None:
+    """A party that takes a side by a certain rule in a document takes it in all its claims there the model found related.
+
+    Nazary, who denies the reports that the Taliban took the province, is not read as supporting it when he
+    says the resistance "repelled repeated attacks": the model reads such implied negations poorly, the
+    speaker's side in the same document says how they are meant.
+    """
+    sides: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for member in members.values():
+        if member.rule in DECISIVE_RULES and member.stance != "neutral":
+            sides[(member.unit.document_id, member.unit.party)].add(member.stance)
+    for member in members.values():
+        side = sides.get((member.unit.document_id, member.unit.party))
+        if member.rule == "model" and side and len(side) == 1:
+            (stance,) = side
+            if member.stance != stance:
+                member.stance, member.rule = stance, "speaker"
+
+
+def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core], core_of: dict[int, int]) -> list[tuple[int, int]]:
+    """(core, claim) pairs to read: a claim and the cores of the claims it shares a word with whose centre is near it.
+
+    A claim is read against a core larger than its own (or, between equals, an earlier one), so that two
+    claims that bear on each other make one proposition, not two.
+    """
+    import numpy as np
+
+    if not cores:
+        return []
+    centres = np.stack([core.centre for core in cores])
+    near: dict[int, set[int]] = defaultdict(set)
+    for members in _blocks(stating).values():
+        member_cores = {core_of[i] for i in members}
+        for i in members:
+            near[i].update(member_cores)
+    pairs = []
+    for i, candidate_cores in near.items():
+        own = core_of[i]
+        size = len(cores[own].members)
+        allowed = [
+            c for c in candidate_cores
+            if c != own and (len(cores[c].members) > size or (len(cores[c].members) == size and cores[c].members[0] < cores[own].members[0]))
+        ]
+        if not allowed:
+            continue
+        similarity = centres[allowed] @ vectors[i]
+        ranked = sorted(zip(similarity.tolist(), allowed, strict=True), reverse=True)[:CANDIDATES_PER_CLAIM]
+        pairs.extend((c, i) for cosine, c in ranked if cosine >= CANDIDATE_COSINE)
+    return pairs
+
+
+def _compose(relation: str, target: str) -> str:
+    """The stance of a claim that takes `relation` toward a claim that takes `target`: disputing a denial supports."""
+    if relation == "neutral" or target == "neutral":
+        return "neutral"
+    return target if relation == "supports" else FLIP[target]
+
+
+def _apply_relations(
+    found: list[discourse.Discourse], stating: list[ClaimUnit], position: dict[int, int], core_of: dict[int, int],
+    member_lists: dict[int, dict[int, Member]], units: list[ClaimUnit],
+) -> None:
+    """Anaphoric denials and dismissals join every proposition their target is in, and make one of a target alone."""
+    by_id = {u.id: u for u in units}
+    relations = sorted((r for d in found for r in d.relations), key=lambda r: RELATION_ORDER[r.rule])
+    ruled: set[tuple[int, int]] = set()  # (core, claim) placed by a relation: a later relation does not move it
+    for relation in relations:
+        unit = by_id.get(relation.unit)
+        if unit is None:
+            continue
+        for target in relation.targets:
+            if target not in position:
+                continue
+            for number, members in member_lists.items():
+                held = members.get(target)
+                if held is None and number == core_of[position[target]]:  # refused by the model, yet pointed at
+                    pointed = stating[position[target]]
+                    held = Member(pointed, "supports" if pointed.polarity == "assert" else "disputes", 1.0, "antecedent")
+                    members[target] = held
+                if held is not None and (number, unit.id) not in ruled:  # a rule of the text outranks the model
+                    members[unit.id] = Member(unit, _compose(relation.stance, held.stance), 1.0, relation.rule)
+                    ruled.add((number, unit.id))
+
+
+def _seeded(found: list[discourse.Discourse], units: list[ClaimUnit]) -> list[Proposition]:
+    by_id = {u.id: u for u in units}
+    propositions = []
+    for document in found:
+        for seed in document.seeds:
+            members = [Member(by_id[i], stance, 1.0, seed.rule) for i, stance in seed.members if i in by_id]
+            if len(members) >= 2:
+                propositions.append(Proposition(0, seed.statement, members))
+    return propositions
 
 
 def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
@@ -184,7 +574,7 @@ def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
     for unit_name, found in by_unit.items():
         for i, (a, qa) in enumerate(found):
             for b, qb in found[i + 1 :]:
-                if a.speaker_id == b.speaker_id or VAGUE_NUMBERS.search(qa["text"]) or VAGUE_NUMBERS.search(qb["text"]):
+                if a.party == b.party or VAGUE_NUMBERS.search(qa["text"]) or VAGUE_NUMBERS.search(qb["text"]):
                     continue  # "hundreds of" only says "at least 100": no conflict with "300"
                 low, high = sorted((float(qa["value"]), float(qb["value"])))
                 if high > 0 and (high - low) / high > NUMERIC_TOLERANCE:
@@ -196,81 +586,40 @@ def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
     return conflicts
 
 
-def meaning_of(text: str, title: str | None) -> str:
-    """A bare noun phrase ("a defeat") says little on its own; a headline that uses its noun says what it means.
-
-    News headlines spell out what the body then refers to in a word ("Reports Of Its Defeat In Panjshir").
-    """
-    words = WORD.findall(text.lower())
-    if title and 0 < len(words) <= ELLIPTICAL_WORDS and words[-1] in WORD.findall(title.lower()):
-        return title
-    return text
-
-
-def load_units(ledger: Ledger) -> list[ClaimUnit]:
-    """Every stored claim but questions, with what linking needs."""
-    rows = ledger.db.execute(
-        "SELECT c.id, c.record, c.speaker_id, s.name, c.polarity, d.title FROM claims c"
-        " JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
-        " WHERE c.mode != 'question' ORDER BY c.id"
-    )
-    units = []
-    for row in rows:
-        record = json.loads(row["record"])
-        text = _text(record)
-        meaning = meaning_of(text, row["title"])
-        headline = bool(row["title"]) and text in row["title"]
-        units.append(
-            ClaimUnit(row["id"], record, text, row["speaker_id"], row["name"], row["polarity"], content_words(meaning),
-                      meaning=meaning, headline=headline)
-        )
-    return units
-
-
-def link(units: list[ClaimUnit]) -> list[Proposition]:
-    """Propositions of two or more claims, with the stance of each claim."""
-    from counterclaim.link.embeddings import embed
-    from counterclaim.link.stance import STANCES, StanceModel, StancePair
-
-    if not units:
-        return []
-    vectors = embed([u.meaning or u.text for u in units])
-    model = StanceModel.load()
-    propositions = []
-    for number, members in enumerate((g for g in cluster(units, vectors) if len(g) > 1), 1):
-        representative = _representative(members, units, vectors)
-        statement = units[representative].text
-        claims = [units[i] for i in members]
-        undecided = []
-        for index, claim in zip(members, claims, strict=True):
-            same_sense = negated(claim.text) == negated(statement)
-            unnamed = (claim.record.get("speaker") or {}).get("kind") == "unnamed"
-            if claim.polarity == "deny":  # a denial of X disputes X
-                claim.stance = "disputes" if same_sense else "supports"
-            elif unnamed or float(vectors[index] @ vectors[representative]) >= SAME_WORDING:
-                # "reports that X" supports X; so does the same wording, unless one of the two negates it
-                claim.stance = "supports" if same_sense else "disputes"
-            else:
-                undecided.append(claim)
-        if undecided:  # the model only where the rules say nothing: it embeds every pair it is given
-            labels = model.predict([StancePair(statement, c.text) for c in undecided])
-            for claim, label in zip(undecided, labels, strict=True):
-                claim.stance = STANCES[label]
-        propositions.append(Proposition(number, statement, claims, _numeric_conflicts(claims)))
-    return propositions
-
-
 def store(ledger: Ledger, propositions: list[Proposition]) -> None:
-    """Replace the stored propositions and stances."""
+    """Replace the stored propositions and stances, keeping the id of each stored proposition that lives on.
+
+    A new proposition takes the id of the stored one with which it shares most claims (each stored id goes
+    to one proposition at most, the best overlaps first); the others get ids never used before.
+    """
+    stored: dict[int, set[int]] = defaultdict(set)
+    for row in ledger.db.execute("SELECT proposition_id, claim_id FROM proposition_claims"):
+        stored[row[0]].add(row[1])
+    overlaps = []
+    for index, proposition in enumerate(propositions):
+        claims = {m.unit.id for m in proposition.members}
+        for old, old_claims in stored.items():
+            shared = len(claims & old_claims)
+            if shared:
+                overlaps.append((-shared / len(claims | old_claims), index, old))
+    assigned: dict[int, int] = {}
+    for _, index, old in sorted(overlaps):
+        if index not in assigned and old not in assigned.values():
+            assigned[index] = old
     with ledger.db:
         ledger.db.execute("DELETE FROM proposition_claims")
-        ledger.db.execute("DELETE FROM propositions")
-        for p in propositions:
-            ledger.db.execute(
-                "INSERT INTO propositions (id, statement, contested, numeric_conflicts) VALUES (?, ?, ?, ?)",
-                (p.id, p.statement, int(p.contested), json.dumps(p.numeric_conflicts)),
-            )
+        ledger.db.execute(f"DELETE FROM propositions WHERE id NOT IN ({','.join('?' * len(assigned))})", tuple(assigned.values()))
+        for index, proposition in enumerate(propositions):
+            values = (proposition.statement, int(proposition.contested), json.dumps(proposition.numeric_conflicts))
+            if index in assigned:
+                proposition.id = assigned[index]
+                ledger.db.execute("UPDATE propositions SET statement = ?, contested = ?, numeric_conflicts = ? WHERE id = ?",
+                                  (*values, proposition.id))
+            else:
+                proposition.id = ledger.db.execute(
+                    "INSERT INTO propositions (statement, contested, numeric_conflicts) VALUES (?, ?, ?)", values
+                ).lastrowid
             ledger.db.executemany(
-                "INSERT INTO proposition_claims (proposition_id, claim_id, stance) VALUES (?, ?, ?)",
-                [(p.id, m.id, m.stance) for m in p.members],
+                "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule) VALUES (?, ?, ?, ?, ?)",
+                [(proposition.id, m.unit.id, m.stance, m.score, m.rule) for m in proposition.members],
             )

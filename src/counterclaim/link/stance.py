@@ -1,142 +1,241 @@
-"""Stance of a text toward a claim: supports, disputes, or reports it without taking a side.
+"""Stance of a text toward a claim: agrees, disagrees, discusses without taking a side, or is unrelated.
 
-A multinomial logistic regression over the sentence embeddings of the two texts
-(their product and difference, and their cosine) and a few cue counts (denial
-and negation words, hedges and attribution verbs, a question mark). Trained on
-Emergent's headlines (`for` / `against` / `observing` toward a rumoured claim) by
-`counterclaim train stance ../shared/data/emergent/train.csv`; the weights ship
-in `link/models/stance.npz`. Scoring needs only numpy; training needs scikit-learn.
+A cross-encoder: the packaged MiniLM (all-MiniLM-L6-v2) reads the claim and the
+text together, so that a word in one can attend to a word in the other ("held
+ground" against "took control"); the mean of its last layer goes through a
+linear layer to FNC-1's four labels. Its lower layers are used as they come;
+its upper layers are fine-tuned through low-rank adapters (as the attribution
+tagger's are) on FNC-1 and Emergent by `counterclaim train stance` (see
+`stance_training.py`). Only the adapters, those layers' norms and the output
+layer ship, in `link/models/`; at load the adapters are folded into the
+encoder's weights. A long text is read as the passage that bears on the claim
+(`stance_data.passage`).
+
+The ledger's words for the labels: `agree` supports, `disagree` disputes,
+`discuss` is neutral, `unrelated` does not bear on the claim at all.
 """
 
 from __future__ import annotations
 
-import csv
-import re
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import numpy as np
+import numpy as np
 
-LABELS = ("for", "against", "observing")
-STANCES = {"for": "supports", "against": "disputes", "observing": "reports"}
-MODEL_FILE = "stance.npz"
-DENIAL = re.compile(
-    r"\b(den(y|ies|ied)|false|fake|hoax|debunk\w*|myth|not|no|never|n't|isn't|wasn't|untrue|refut\w+|reject\w*|dismiss\w*)\b", re.I
-)
-HEDGE = re.compile(
-    r"\b(reportedly|report\w*|claim\w*|alleged\w*|rumou?r\w*|may|might|could|says?|said|according|apparently|purported\w*"
-    r"|possibl\w+|suggest\w*)\b",
-    re.I,
+from counterclaim.link.stance_data import LABELS, StancePair, claim_key, passage
+
+STANCES = {"agree": "supports", "disagree": "disputes", "discuss": "neutral", "unrelated": None}
+MODEL_DIR = resources.files("counterclaim.link").joinpath("models")
+FINAL = "stance"
+MAX_SUBWORDS = 128
+BATCH_SUBWORDS = 4096
+ADAPTED_LAYERS = (
+    "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense",
 )
 
 
 @dataclass(slots=True)
-class StancePair:
-    claim: str
-    text: str
-    label: str | None = None
-    group: str | None = None
+class Encoded:
+    """A claim-text pair as MiniLM input."""
+
+    ids: list[int]
+    types: list[int]
 
 
-def cue_features(text: str, claim: str) -> list[float]:
-    """Counts that embeddings blur: denials and negations (beyond the claim's own), hedges, questions."""
-    return [
-        float(len(DENIAL.findall(text))),
-        float(len(DENIAL.findall(text)) - len(DENIAL.findall(claim))),
-        float(len(HEDGE.findall(text))),
-        float("?" in text),
-    ]
+def encode_pairs(tokenizer, pairs: list[StancePair]) -> list[Encoded]:
+    """Claim, then the passage of the text that bears on it, cut to MAX_SUBWORDS (the text is cut first)."""
+    encoding = tokenizer(
+        [p.claim for p in pairs], [passage(p.claim, p.text) for p in pairs],
+        truncation="longest_first", max_length=MAX_SUBWORDS,
+    )
+    return [Encoded(ids, types) for ids, types in zip(encoding["input_ids"], encoding["token_type_ids"], strict=True)]
 
 
-def features(pairs: list[StancePair]) -> np.ndarray:
-    """One row per pair: embedding product, absolute difference, cosine, cue counts."""
-    import numpy as np
+def length_batches(lengths: list[int], max_subwords: int = BATCH_SUBWORDS) -> list[list[int]]:
+    """Indices grouped by length, so padding stays small and a batch holds at most `max_subwords`."""
+    order = sorted(range(len(lengths)), key=lambda n: lengths[n])
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for n in order:
+        if current and lengths[n] * (len(current) + 1) > max_subwords:
+            groups.append(current)
+            current = []
+        current.append(n)
+    if current:
+        groups.append(current)
+    return groups
 
-    from counterclaim.link.embeddings import embed
 
-    claims = embed([p.claim for p in pairs])
-    texts = embed([p.text for p in pairs])
-    cosine = (claims * texts).sum(axis=1, keepdims=True)
-    cues = np.array([cue_features(p.text, p.claim) for p in pairs], dtype="float32")
-    return np.hstack([claims * texts, np.abs(claims - texts), cosine, cues]).astype("float32")
+def _network_class():
+    """The network, defined on first use so that importing this module does not import torch."""
+    import torch
+    from torch import nn
+    from transformers import AutoModel
+    from transformers.masking_utils import create_bidirectional_mask
+
+    from counterclaim.nlp.attribution import LowRankAdapter
+    from counterclaim.nlp.encoder import minilm_path
+
+    class StanceNetwork(nn.Module):
+        """MiniLM over `[CLS] claim [SEP] text [SEP]`, adapters in the blocks from `frozen` up, a linear layer on the mean."""
+
+        def __init__(self, rank: int, frozen: int, dropout: float = 0.1) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(minilm_path())
+            self.encoder.requires_grad_(False)
+            self.frozen = frozen
+            for parent, name in self._adapted_layers():
+                setattr(parent, name, LowRankAdapter(getattr(parent, name), rank))
+            for block in self.encoder.encoder.layer[frozen:]:
+                for module in block.modules():
+                    if isinstance(module, nn.LayerNorm):
+                        module.requires_grad_(True)
+            self.dropout = nn.Dropout(dropout)
+            self.head = nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+
+        def _adapted_layers(self) -> Iterator[tuple[nn.Module, str]]:
+            for block in self.encoder.encoder.layer[self.frozen :]:
+                for path in ADAPTED_LAYERS:
+                    parent_path, _, name = path.rpartition(".")
+                    yield block.get_submodule(parent_path), name
+
+        def _mask(self, hidden: torch.Tensor, mask: torch.Tensor):
+            return create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden, attention_mask=mask)
+
+        def lower(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> torch.Tensor:
+            """The hidden states after the frozen blocks: the same for every training run, so they can be computed once."""
+            hidden = self.encoder.embeddings(input_ids=ids, token_type_ids=types)
+            attention = self._mask(hidden, mask)
+            for block in self.encoder.encoder.layer[: self.frozen]:
+                hidden = block(hidden, attention)
+            return hidden
+
+        def upper(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """Label scores from the hidden states after the frozen blocks."""
+            attention = self._mask(hidden, mask)
+            for block in self.encoder.encoder.layer[self.frozen :]:
+                hidden = block(hidden, attention)
+            weights = mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+            return self.head(self.dropout(mean))
+
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> torch.Tensor:
+            return self.upper(self.lower(ids, mask, types), mask)
+
+        def trained_state(self) -> dict[str, torch.Tensor]:
+            """What training changed, and all that ships: adapters, the upper blocks' norms, the output layer."""
+            return {name: p.detach().clone().contiguous() for name, p in self.named_parameters() if p.requires_grad}
+
+        def merge_adapters(self) -> None:
+            for parent, name in self._adapted_layers():
+                setattr(parent, name, getattr(parent, name).merged())
+
+    return StanceNetwork
 
 
-def read_emergent(path: str | Path) -> list[StancePair]:
-    """Emergent's `claimHeadline`, `articleHeadline`, `articleHeadlineStance`, `claimId` rows."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    missing = {"claimHeadline", "articleHeadline", "articleHeadlineStance", "claimId"} - set(rows[0] if rows else {})
-    if missing:
-        raise ValueError(f"{path}: not an Emergent file (missing columns {', '.join(sorted(missing))})")
-    return [StancePair(r["claimHeadline"], r["articleHeadline"], r["articleHeadlineStance"], r["claimId"]) for r in rows]
+def padded(encoded: list[Encoded]):
+    """Ids, attention mask and segment ids, padded to the longest."""
+    import torch
+
+    width = max(len(e.ids) for e in encoded)
+    ids = torch.zeros((len(encoded), width), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    types = torch.zeros_like(ids)
+    for row, e in enumerate(encoded):
+        ids[row, : len(e.ids)] = torch.tensor(e.ids)
+        types[row, : len(e.ids)] = torch.tensor(e.types)
+        mask[row, : len(e.ids)] = 1
+    return ids, mask, types
+
+
+def model_paths(name: str = FINAL, model_dir: Path | None = None) -> tuple[Path, Path]:
+    base = Path(str(model_dir or MODEL_DIR))
+    return base / f"{name}.safetensors", base / f"{name}.json"
 
 
 class StanceModel:
-    """Softmax over the shipped weights."""
+    """A trained stance network, ready to score pairs."""
 
-    def __init__(self, weights: np.ndarray, bias: np.ndarray) -> None:
-        self.weights = weights
-        self.bias = bias
+    def __init__(self, network, tokenizer, meta: dict) -> None:
+        self.network = network
+        self.tokenizer = tokenizer
+        self.meta = meta
 
     @classmethod
-    def load(cls, path: Path | None = None) -> StanceModel:
-        import numpy as np
+    def load(cls, name: str = FINAL, model_dir: Path | None = None) -> StanceModel:
+        from safetensors.torch import load_file
+        from transformers import AutoTokenizer
 
-        source = path or Path(str(resources.files(__package__).joinpath("models", MODEL_FILE)))
-        data = np.load(source)
-        return cls(data["weights"], data["bias"])
+        from counterclaim.nlp.encoder import minilm_path
+
+        weights, meta_path = model_paths(name, model_dir)
+        if not weights.exists():
+            raise FileNotFoundError(f"{weights}: stance model missing; train it with `counterclaim train stance`")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        network = _network_class()(rank=meta["rank"], frozen=meta["frozen_layers"])
+        missing, unexpected = network.load_state_dict(load_file(str(weights)), strict=False)
+        trained = {n for n, p in network.named_parameters() if p.requires_grad}
+        if unexpected or trained & set(missing):
+            raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
+        network.merge_adapters()
+        network.eval()
+        return cls(network, AutoTokenizer.from_pretrained(minilm_path()), meta)
 
     def probabilities(self, pairs: list[StancePair]) -> np.ndarray:
-        import numpy as np
+        """One row per pair: the probability of each of LABELS."""
+        import torch
 
-        scores = features(pairs) @ self.weights.T + self.bias
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        result = np.zeros((len(pairs), len(LABELS)), dtype="float32")
+        if not pairs:
+            return result
+        encoded = encode_pairs(self.tokenizer, pairs)
+        with torch.inference_mode():
+            for group in length_batches([len(e.ids) for e in encoded]):
+                logits = self.network(*padded([encoded[n] for n in group]))
+                result[group] = torch.softmax(logits, dim=-1).numpy()
+        return result
 
     def predict(self, pairs: list[StancePair]) -> list[str]:
-        """`for`, `against` or `observing` for each pair."""
+        """The most probable of LABELS for each pair."""
         return [LABELS[i] for i in self.probabilities(pairs).argmax(axis=1)]
 
 
-def fit(x: np.ndarray, labels: list[str], c: float = 1.0):
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    model.fit(x, [LABELS.index(label) for label in labels])
-    return model
+@cache
+def load_stance_model() -> StanceModel:
+    """The shipped model, loaded once per process."""
+    return StanceModel.load()
 
 
-def cross_validate(pairs: list[StancePair], folds: int = 5, c: float = 1.0) -> dict[str, float]:
-    """Accuracy and macro-F1 with folds split by claim, so no claim is seen in training and test."""
-    import numpy as np
-    from sklearn.metrics import accuracy_score, f1_score
-    from sklearn.model_selection import GroupKFold
-
-    x = features(pairs)
-    y = np.array([LABELS.index(p.label) for p in pairs])
-    predicted = np.zeros_like(y)
-    for train, test in GroupKFold(n_splits=folds).split(x, y, groups=[p.group for p in pairs]):
-        predicted[test] = fit(x[train], [LABELS[i] for i in y[train]], c).predict(x[test])
-    per_class = f1_score(y, predicted, average=None, labels=list(range(len(LABELS))))
-    return {
-        "accuracy": float(accuracy_score(y, predicted)),
-        "macro_f1": float(f1_score(y, predicted, average="macro")),
-        **{f"f1_{label}": float(score) for label, score in zip(LABELS, per_class, strict=True)},
-        "pairs": len(pairs),
-        "claims": len({p.group for p in pairs}),
-    }
+def fold_models(model_dir: Path | None = None) -> dict[str, str]:
+    """Which shipped fold model held out each Emergent claim (by `claim_key`), for honest cross-validated scoring."""
+    _, meta_path = model_paths(FINAL, model_dir)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    return {key: name for name, keys in meta.get("folds", {}).items() for key in keys}
 
 
-def train(pairs: list[StancePair], path: Path | None = None, c: float = 1.0) -> Path:
-    """Fit on all pairs and write the weights."""
-    import numpy as np
+def emergent_predictions(pairs: list[StancePair], model_dir: Path | None = None) -> tuple[list[str], dict[str, int]]:
+    """Each pair's label among agree / disagree / discuss (Emergent's pairs are all related), and how many pairs each model scored.
 
-    model = fit(features(pairs), [p.label for p in pairs], c)
-    target = path or Path(str(resources.files(__package__).joinpath("models", MODEL_FILE)))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(target, weights=model.coef_.astype("float32"), bias=model.intercept_.astype("float32"))
-    return target
+    A claim that a shipped fold model held out is scored by that model, which never saw it nor its FNC-1
+    articles; any other claim by the final model.
+    """
+    held_by = fold_models(model_dir)
+    names = [held_by.get(claim_key(p.claim), FINAL) for p in pairs]
+    labels: list[str] = [""] * len(pairs)
+    used: dict[str, int] = {}
+    for name in sorted(set(names)):
+        indices = [i for i, n in enumerate(names) if n == name]
+        model = StanceModel.load(name, model_dir)
+        probabilities = model.probabilities([pairs[i] for i in indices])[:, :3]
+        for i, row in zip(indices, probabilities.argmax(axis=1), strict=True):
+            labels[i] = LABELS[row]
+        used[name] = len(indices)
+    return labels, used
+
+
+def claim_keys_of(pairs: list[StancePair]) -> list[str]:
+    return sorted({claim_key(p.claim) for p in pairs})

@@ -23,8 +23,13 @@ OF_NOUNS = {"report", "rumor", "rumour", "claim", "allegation"}
 
 
 def _content_of(noun: Token) -> Span | None:
-    """The clause or phrase a report noun carries: `reports [that X]`, `rumors [of X]`."""
+    """The clause or phrase a report noun carries: `reports [that X]`, `rumors [of X]`, `the narrative ... is [that X]`."""
     doc = noun.doc
+    if noun.dep_ == "nsubj" and noun.head.lemma_ == "be":
+        for clause in noun.head.children:
+            marks = [t for t in clause.children if t.dep_ == "mark" and t.lower_ == "that"]
+            if clause.dep_ == "ccomp" and clause.i > noun.i and marks:
+                return doc[marks[0].i + 1 : clause.right_edge.i + 1]
     for child in noun.children:
         if child.dep_ in ("acl", "ccomp", "relcl") and child.i > noun.i:
             marks = [t for t in child.children if t.dep_ == "mark" and t.lower_ == "that"]

@@ -23,7 +23,11 @@ from counterclaim.nlp.speakers import slug
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Older schemas this version opens, and the statements that bring them up to date. Version 1 kept
+# propositions without stable ids and with the stance `reports`: they are derived data, dropped and
+# rebuilt by the next `counterclaim contested`.
+MIGRATIONS = {"1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;"}
 DEFAULT_DB = "ledger.db"
 
 
@@ -54,10 +58,15 @@ class Ledger:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             version = self._schema_version()
-            if version not in (None, SCHEMA_VERSION):
+            if version not in (None, SCHEMA_VERSION, *MIGRATIONS):
                 raise LedgerError(f"{self.path}: ledger schema version {version}, this counterclaim reads version {SCHEMA_VERSION}")
+            if version in MIGRATIONS:
+                self.db.executescript(MIGRATIONS[version])
             schema = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
             self.db.executescript(schema)
+            if version in MIGRATIONS:
+                with self.db:
+                    self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
         except sqlite3.DatabaseError as error:
             raise LedgerError(f"{self.path}: not a counterclaim ledger ({error})") from None
 

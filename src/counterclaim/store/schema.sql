@@ -1,4 +1,4 @@
--- counterclaim ledger, schema version 1.
+-- counterclaim ledger, schema version 2.
 -- Documents, the speaker entities behind their claims (merged across documents by name),
 -- the claims with their exact offsets, full-text search over claim contents, and the
 -- results of quote checks. Opens in Datasette as it is (see datasette.yaml).
@@ -97,21 +97,36 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     UNIQUE (claim_id, quote_start)
 );
 
+-- Propositions keep their ids when the ledger is relinked (AUTOINCREMENT: an id once retired is never reused),
+-- so that verdicts and shared links to them stay valid.
 CREATE TABLE IF NOT EXISTS propositions (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     statement TEXT NOT NULL,
     contested INTEGER NOT NULL DEFAULT 0,
     numeric_conflicts TEXT NOT NULL DEFAULT '[]'
 );
 
+-- A claim's stance toward a proposition; `rule` says what decided it (a rule's name, or `model`), `score` how sure.
 CREATE TABLE IF NOT EXISTS proposition_claims (
     proposition_id INTEGER NOT NULL REFERENCES propositions(id) ON DELETE CASCADE,
     claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
-    stance TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'reports')),
+    stance TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'neutral')),
+    score REAL NOT NULL DEFAULT 1.0,
+    rule TEXT NOT NULL DEFAULT 'model',
     PRIMARY KEY (proposition_id, claim_id)
 );
 
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
+CREATE INDEX IF NOT EXISTS proposition_claims_claim ON proposition_claims(claim_id);
+
+-- Sentence embeddings of claims (all-MiniLM-L6-v2, unit length, float16), computed once and reused by linking and `check`;
+-- `meaning_hash` is of the text embedded, so a vector is remade when what a claim is read as changes.
+CREATE TABLE IF NOT EXISTS claim_vectors (
+    claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    meaning_hash TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');
 
 -- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
 CREATE VIEW IF NOT EXISTS claim_ledger AS

@@ -1,0 +1,41 @@
+"""The command line: parses arguments and calls the stages. No logic of its own.
+
+One module per command group (`documents`, `ledger`, `evaluate`, `train`).
+Every user error (a file that cannot be read, a missing data folder) is one
+line on stderr naming the file; the other files of the batch still run and the
+exit status is 1 when any failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from counterclaim import __version__
+from counterclaim.cli import documents, evaluate, ledger, train
+from counterclaim.cli.common import EXIT_INPUT_ERROR, EXIT_OK, error
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="counterclaim", description="Attributed claims from news articles and interview transcripts.")
+    parser.add_argument("--version", action="version", version=f"counterclaim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in (documents, ledger, evaluate, train):
+        group.add_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from counterclaim.nlp.encoder import EncoderMissingError
+    from counterclaim.nlp.pipeline import ModelMissingError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ModelMissingError, EncoderMissingError) as problem:
+        error(str(problem))
+        return EXIT_INPUT_ERROR
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

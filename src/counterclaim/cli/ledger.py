@@ -1,0 +1,114 @@
+"""Commands that read a ledger: quotes, timeline, contested, check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from counterclaim.cli.common import DEFAULT_DB, EXIT_INPUT_ERROR, EXIT_OK, emit, error, open_ledger, progress_bar
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from counterclaim.export.quotes import write_quote_table
+    from counterclaim.link.fidelity import check_quotes
+
+    ledger = open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    with ledger:
+        checks = check_quotes(ledger)
+    emit(checks, args.format, write_quote_table)
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from counterclaim.export.timeline import write_timeline_table
+    from counterclaim.link.timeline import timeline
+
+    ledger = open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    with ledger:
+        if args.proposition is not None and not ledger.db.execute(
+            "SELECT 1 FROM propositions WHERE id = ?", (args.proposition,)
+        ).fetchone():
+            error(f"{args.db}: no proposition {args.proposition} (run `counterclaim contested --db {args.db}` first)")
+            return EXIT_INPUT_ERROR
+        entries = timeline(ledger, speaker=args.speaker, proposition=args.proposition)
+    emit(entries, args.format, write_timeline_table)
+    return EXIT_OK
+
+
+def cmd_contested(args: argparse.Namespace) -> int:
+    from counterclaim.export.contested import write_contested
+    from counterclaim.link.propositions import document_texts, link, load_units, store
+    from counterclaim.link.vectors import unit_vectors
+
+    ledger = open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    with ledger:
+        units = load_units(ledger)
+        with progress_bar(len(units), "embedding claims") as progress:
+            task = progress.add_task("embed", total=None)
+            vectors = unit_vectors(ledger, units, lambda done, total: progress.update(task, completed=done, total=total))
+        with progress_bar(None, "reading stances") as progress:
+            task = progress.add_task("stance", total=None)
+            propositions = link(
+                units, document_texts(ledger), vectors=vectors,
+                progress=lambda _, done, total: progress.update(task, completed=done, total=total),
+            )
+        store(ledger, propositions)
+    shown = propositions if args.all else [p for p in propositions if p.contested]
+    emit(shown, args.format, lambda items, out: write_contested(items, out, everything=args.all))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from counterclaim.export.check import write_check
+    from counterclaim.link.check import check, prepare
+
+    statement = " ".join(args.statement.split())
+    if not statement:
+        error("nothing to check: give a statement, e.g. counterclaim check \"The army captured the pass\"")
+        return EXIT_INPUT_ERROR
+    ledger = open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    with ledger:
+        with progress_bar(None, "embedding claims (once per claim)") as progress:
+            task = progress.add_task("embed", total=None)
+            prepare(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+        result = check(ledger, statement)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        write_check(result, sys.stdout)
+    return EXIT_OK
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    quotes = commands.add_parser("quotes", help="check every quotation in the ledger against transcripts and other documents")
+    quotes.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    quotes.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    quotes.set_defaults(run=cmd_quotes)
+
+    timeline = commands.add_parser("timeline", help="the ledger's claims in order of the dates they are about")
+    timeline.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    timeline.add_argument("--speaker", help="only this speaker's claims (the name as `speakers` prints it)")
+    timeline.add_argument("--proposition", type=int, help="only the claims of this proposition (an id from `contested`)")
+    timeline.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    timeline.set_defaults(run=cmd_timeline)
+
+    contested = commands.add_parser("contested", help="propositions that different speakers support and dispute, with both sides")
+    contested.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    contested.add_argument("--all", action="store_true", help="every proposition with two or more claims, contested or not")
+    contested.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    contested.set_defaults(run=cmd_contested)
+
+    check = commands.add_parser("check", help="who has said what about a statement: the ledger's claims on it, by side")
+    check.add_argument("statement", help='the statement to check, e.g. "The Taliban captured the Panjshir valley"')
+    check.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    check.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    check.set_defaults(run=cmd_check)

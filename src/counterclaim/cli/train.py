@@ -1,0 +1,81 @@
+"""`counterclaim train`: the shipped models, retrained from the data sets."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.progress import Progress
+
+from counterclaim.cli.common import EXIT_INPUT_ERROR, EXIT_OK, stderr
+from counterclaim.cli.evaluate import _stance_pairs, load_polnear
+
+
+def cmd_train_stance(args: argparse.Namespace) -> int:
+    from counterclaim.link.stance_data import read_emergent, read_fnc1
+    from counterclaim.link.stance_training import train_stance
+
+    fnc = _stance_pairs(read_fnc1, str(Path(args.fnc1) / "train_stances.csv"), str(Path(args.fnc1) / "train_bodies.csv"))
+    emergent = _stance_pairs(read_emergent, args.emergent)
+    if fnc is None or emergent is None:
+        return EXIT_INPUT_ERROR
+    with Progress(console=stderr, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def advance(what: str, step: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = progress.add_task(what, total=total)
+            progress.update(tasks[what], completed=step, total=total)
+
+        summary = train_stance(
+            fnc, emergent, Path(args.model_dir) if args.model_dir else None, epochs=args.epochs,
+            learning_rate=args.learning_rate, rank=args.rank, frozen=args.frozen_layers, seed=args.seed, progress=advance,
+        )
+    print(f"trained {len(summary['models'])} models on {summary['pairs']} pairs in {summary['minutes']} min")
+    return EXIT_OK
+
+
+def cmd_train_attribution(args: argparse.Namespace) -> int:
+    from counterclaim.nlp.pipeline import load_base_pipeline
+    from counterclaim.nlp.training import parse_gold, train_attribution
+
+    gold = load_polnear(args.folder)
+    if gold is None:
+        return EXIT_INPUT_ERROR
+    nlp = load_base_pipeline()
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task("parsing", total=len(gold))
+        pairs = parse_gold(nlp, gold, progress=lambda: progress.advance(task))
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task(f"training ({args.epochs} epochs)", total=None)
+        meta = train_attribution(
+            pairs, Path(args.model_dir) if args.model_dir else None,
+            epochs=args.epochs, learning_rate=args.learning_rate, rank=args.rank, seed=args.seed,
+            progress=lambda step, total: progress.update(task, completed=step, total=total),
+        )
+    print(f"trained on {meta['documents']} documents, {meta['words']} words in {meta['minutes']} min")
+    return EXIT_OK
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    train = commands.add_parser("train", help="train a shipped model from a data set")
+    models = train.add_subparsers(dest="model", required=True, metavar="MODEL")
+    attribution = models.add_parser("attribution", help="the attribution tagger, from a PolNeAR split")
+    attribution.add_argument("folder", metavar="DIR", help="a PolNeAR split, e.g. ../shared/data/polnear/train")
+    attribution.add_argument("--model-dir", help="where to write the model (default: inside the package)")
+    attribution.add_argument("--epochs", type=int, default=3, help="passes over the split (default: 3)")
+    attribution.add_argument("--learning-rate", type=float, default=5e-4, help="peak AdamW learning rate (default: 0.0005)")
+    attribution.add_argument("--rank", type=int, default=16, help="rank of the low-rank adapters (default: 16)")
+    attribution.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    attribution.set_defaults(run=cmd_train_attribution)
+
+    stance = models.add_parser("stance", help="the stance cross-encoder and its Emergent fold models, from FNC-1 and Emergent")
+    stance.add_argument("--fnc1", required=True, metavar="DIR", help="FNC-1 with train_stances.csv and train_bodies.csv, e.g. ../shared/data/fnc1")
+    stance.add_argument("--emergent", required=True, metavar="FILE", help="e.g. ../shared/data/emergent/train.csv")
+    stance.add_argument("--model-dir", help="where to write the models (default: inside the package)")
+    stance.add_argument("--epochs", type=int, default=2, help="passes over the data (default: 2)")
+    stance.add_argument("--learning-rate", type=float, default=1e-3, help="peak AdamW learning rate (default: 0.001)")
+    stance.add_argument("--rank", type=int, default=8, help="rank of the low-rank adapters (default: 8)")
+    stance.add_argument("--frozen-layers", type=int, default=3, help="encoder blocks used as they come (default: 3 of 6)")
+    stance.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    stance.set_defaults(run=cmd_train_stance)

@@ -1,0 +1,156 @@
+"""Checking one statement against the ledger: who has said what about it, on which side.
+
+A fact-checker arrives with a statement. Candidates come from the full-text
+index (claims sharing its words) and from the stored embeddings (claims near
+it in meaning, words or not); the nearest READ_AT_MOST of them are read with
+the statement by the stance cross-encoder, which refuses the unrelated and
+gives the others their side. Claims a ledger has no vector for yet are
+embedded and stored first, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from counterclaim.link.propositions import ClaimUnit, _model_stance, checkable, load_units
+from counterclaim.link.stance import StanceModel, StancePair, load_stance_model
+from counterclaim.link.vectors import stored_vectors, unit_vectors
+from counterclaim.store import Ledger
+
+FROM_TEXT = 200  # candidates from the full-text index
+FROM_VECTORS = 200  # candidates from the embeddings
+READ_AT_MOST = 120  # candidates the cross-encoder reads
+MIN_COSINE = 0.25  # below this, a claim is not about the statement at all
+FTS_WORD = re.compile(r"[A-Za-z0-9]{3,}")
+
+
+@dataclass(slots=True)
+class Finding:
+    """A claim that bears on the checked statement."""
+
+    claim: dict[str, Any]
+    stance: str
+    score: float
+    speaker: str | None
+    affiliation: str | None
+    document: str
+    title: str | None
+    date: str | None
+    propositions: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stance": self.stance,
+            "score": round(self.score, 3),
+            "speaker": self.speaker,
+            "affiliation": self.affiliation,
+            "document": self.document,
+            "title": self.title,
+            "date": self.date,
+            "passage": {"text": self.claim["content"]["text"], "spans": self.claim["content"]["spans"]},
+            "propositions": self.propositions,
+            "claim": self.claim,
+        }
+
+
+@dataclass(slots=True)
+class CheckResult:
+    statement: str
+    findings: list[Finding]
+    candidates: int
+    read: int
+
+    def side(self, stance: str) -> list[Finding]:
+        return [f for f in self.findings if f.stance == stance]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "statement": self.statement,
+            "candidates": self.candidates,
+            "read": self.read,
+            **{side: [f.to_json() for f in self.side(side)] for side in ("supports", "disputes", "neutral")},
+        }
+
+
+def fts_query(statement: str) -> str | None:
+    """The statement's content words as an FTS5 query matching any of them (each quoted: no operator can slip in)."""
+    words = [w for w in FTS_WORD.findall(statement) if w.lower() not in checkable.FUNCTION_WORDS]
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words)) or None
+
+
+def _text_candidates(ledger: Ledger, statement: str) -> list[int]:
+    query = fts_query(statement)
+    if query is None:
+        return []
+    rows = ledger.db.execute(
+        "SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? ORDER BY bm25(claims_fts) LIMIT ?", (query, FROM_TEXT)
+    )
+    return [row[0] for row in rows]
+
+
+def prepare(ledger: Ledger, progress=None) -> int:
+    """Embed and store the claims that have no vector yet; how many there were."""
+    from counterclaim.link.vectors import meaning_hash
+
+    units = load_units(ledger)
+    have = dict(ledger.db.execute("SELECT claim_id, meaning_hash FROM claim_vectors").fetchall())
+    missing = [u for u in units if have.get(u.id) != meaning_hash(u.meaning)]
+    if missing:
+        unit_vectors(ledger, missing, progress)
+    return len(missing)
+
+
+def check(ledger: Ledger, statement: str, model: StanceModel | None = None) -> CheckResult:
+    """The ledger's claims that bear on the statement, each with its side (run `prepare` first on a new ledger)."""
+    from counterclaim.link.embeddings import embed
+
+    query = embed([statement])[0]
+    ids, vectors = stored_vectors(ledger)
+    similarity = vectors @ query if len(ids) else np.zeros(0, dtype="float32")
+    nearest = np.argsort(-similarity)[:FROM_VECTORS]
+    cosine = {int(ids[i]): float(similarity[i]) for i in nearest}
+    text_ids = _text_candidates(ledger, statement)
+    position = {int(claim): n for n, claim in enumerate(ids)}
+    for claim in text_ids:
+        if claim in position:
+            cosine.setdefault(claim, float(similarity[position[claim]]))
+    ranked = [c for c, s in sorted(cosine.items(), key=lambda item: -item[1]) if s >= MIN_COSINE]
+    units = _units(ledger, ranked[: READ_AT_MOST * 2])
+    units = [u for u in units if not u.host and not checkable.is_courtesy(u.text)][:READ_AT_MOST]
+    model = model or load_stance_model()
+    probabilities = model.probabilities([StancePair(statement, u.meaning) for u in units])
+    findings = []
+    for unit, row in zip(units, probabilities, strict=True):
+        stance, score = _model_stance(row, unit.polarity)
+        if stance is not None:
+            findings.append(_finding(ledger, unit, stance, score))
+    findings.sort(key=lambda f: (-f.score))
+    return CheckResult(statement, findings, len(cosine), len(units))
+
+
+def _units(ledger: Ledger, claim_ids: list[int]) -> list[ClaimUnit]:
+    """The linking view of these claims, in the given order."""
+    if not claim_ids:
+        return []
+    wanted = set(claim_ids)
+    found = {u.id: u for u in load_units(ledger, wanted)}
+    return [found[c] for c in claim_ids if c in found]
+
+
+def _finding(ledger: Ledger, unit: ClaimUnit, stance: str, score: float) -> Finding:
+    row = ledger.db.execute(
+        "SELECT d.doc_id, d.title, d.date, s.affiliation FROM claims c JOIN documents d ON d.id = c.document_id"
+        " LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.id = ?", (unit.id,)
+    ).fetchone()
+    propositions = [
+        {"id": r[0], "statement": r[1], "stance": r[2]}
+        for r in ledger.db.execute(
+            "SELECT p.id, p.statement, pc.stance FROM proposition_claims pc JOIN propositions p ON p.id = pc.proposition_id"
+            " WHERE pc.claim_id = ? ORDER BY p.id", (unit.id,)
+        )
+    ]
+    return Finding(unit.record, stance, score, unit.speaker, row["affiliation"], row["doc_id"], row["title"], row["date"], propositions)

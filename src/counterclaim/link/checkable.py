@@ -1,0 +1,96 @@
+"""Which claims can bear on a proposition: statements about the world, not questions, courtesies or a host's framing.
+
+A proposition is something that can be checked: an event, a state, a number.
+Questions ask; greetings and thanks are courtesies; an interviewer's or
+anchor's own sentences set the scene for the answers. Those stay in the
+ledger as claims but never form or join a proposition. A claim that only
+points back at another ("We refute this.", "That's not true", "dismissed the
+claim") bears on what it points at: it is recognised here and resolved by
+`discourse.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+HOST_ROLES = re.compile(r"\b(host|anchor|moderator|interviewer|presenter|correspondent)\b", re.IGNORECASE)
+COURTESY = re.compile(
+    r"^\W*(thank(s| you)|good (morning|afternoon|evening|night)|hello|hi|hey|welcome|you'?re welcome|my pleasure|pleasure"
+    r"|congratulations|goodbye|bye|sorry|excuse me|please)\b",
+    re.IGNORECASE,
+)
+# "let me tell you", "let's come together": proposals and asides, not statements about the world
+ADDRESS = re.compile(r"^\W*(let me|let's|let us|look,|listen,|well,|you know,)", re.IGNORECASE)
+WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+FUNCTION_WORDS = frozenset(
+    "a an the and or but so of to in on at by for with from as is are was were be been being am 's 're 've 'll 'd do does did have has had"
+    " i me my we us our you your he him his she her it its they them their this that these those there here what which who not no n't"
+    " just very really also all any some let tell say said says think know go going get got"
+    " oh yes yeah well okay ok".split()
+)
+
+# Words by which a speaker calls what others say untrue, and those by which they call it true.
+FALSE_WORDS = (
+    r"propaganda|lies|lie|lying|false|falsehoods?|untrue|not true|fabricat\w+|fake|baseless|groundless|nonsense|rubbish|disinformation"
+    r"|misinformation|hoax|fiction|myths?|smears?|slander\w*|wrong|incorrect|inaccurate|not accurate|not correct|ridiculous|absurd"
+)
+TRUE_WORDS = r"true|right|correct|accurate|exactly right|absolutely right"
+REFERRING_NOUNS = r"claims?|reports?|rumou?rs?|allegations?|accusations?|story|stories|account|version|narrative|assertions?|suggestions?|idea"
+POINTER = rf"(this|that|it|these|those|them|such ({REFERRING_NOUNS})|the ({REFERRING_NOUNS})|(?:the\s+)?\w+'s?\s+({REFERRING_NOUNS}))"
+ANAPHORIC_DENIAL = re.compile(
+    rf"^\W*(?:(?:we|i|they|he|she|the \w+)\s+(?:\w+\s+)?(?:deny|denies|denied|refute|refutes|refuted|reject|rejects|rejected|dismiss|dismisses"
+    rf"|dismissed|dispute|disputes|disputed|rebut|rebuts|rebutted)\s+)?{POINTER}\W*$",
+    re.IGNORECASE,
+)
+ANAPHORIC_VERDICT = re.compile(
+    rf"^\W*(?:but\s+|and\s+|no,?\s+|well,?\s+)?(?P<pointer>that|this|it|which)(?:\s+is|'s|\s+was)\s+(?P<negation>not\s+|n't\s+|never\s+)?"
+    rf"(?:(?:simply|just|totally|completely|absolutely|a|an|all|pure|complete|total|utter)\s+)*(?P<verdict>{FALSE_WORDS}|{TRUE_WORDS})\W*$",
+    re.IGNORECASE,
+)
+FALSE_VERDICT = re.compile(rf"^({FALSE_WORDS})$", re.IGNORECASE)
+DISMISSAL = re.compile(rf"\b({FALSE_WORDS})\b", re.IGNORECASE)
+
+
+ASIDE = re.compile(r"\s+[\u2014\u2013]\s[^\u2014\u2013]*(?:[\u2014\u2013]|$)")
+
+
+def clean(text: str) -> str:
+    """A content as a statement: no quotation marks, aside between dashes or trailing punctuation, no leading `that`."""
+    text = " ".join(ASIDE.sub(" ", re.sub(r"[\"\u201c\u201d]", "", text)).split()).strip(" ,.;:-\u2014")
+    return re.sub(r"^that\s+", "", text, flags=re.IGNORECASE)
+
+
+def is_courtesy(text: str) -> bool:
+    return bool(COURTESY.match(text) or ADDRESS.match(text))
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip(" \"'\u201d\u2019").endswith("?")
+
+
+def says_something(text: str, names: set[str]) -> bool:
+    """At least two words that are neither function words nor names: `Hey, Joe, let me just tell you, Joe` says nothing."""
+    meaningful = [w for w in WORD.findall(text.lower()) if w not in FUNCTION_WORDS and w not in names]
+    return len(meaningful) >= 2
+
+
+def anaphoric_stance(text: str) -> str | None:
+    """`disputes` or `supports` when the claim only passes a verdict on something said before it, else None.
+
+    `We refute this.`, `That's not true`, `dismissed the claim`, `rejected the army's account`: disputes.
+    `That's true`, `That is correct`: supports. `That's not wrong`: supports.
+    """
+    if ANAPHORIC_DENIAL.match(text):
+        return "disputes"
+    match = ANAPHORIC_VERDICT.match(text)
+    if match is None:
+        return None
+    false = bool(FALSE_VERDICT.match(match.group("verdict")))
+    if match.group("negation"):
+        false = not false
+    return "disputes" if false else "supports"
+
+
+def is_host(role: str | None, asks_questions: bool) -> bool:
+    """An interviewer or anchor: their role says so, or they ask the questions of a transcript."""
+    return asks_questions or bool(role and HOST_ROLES.search(role))

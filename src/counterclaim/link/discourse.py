@@ -1,0 +1,193 @@
+"""What the words of one document make certain about which claim bears on which.
+
+Embeddings and the stance model judge claims one pair at a time, out of their
+place. Some relations are plain from where a claim stands:
+
+- an anaphoric denial (`We refute this.`, `We deny that.`, `dismissed the claim`,
+  `rejected the army's account`, `That's not true`) disputes what it points
+  back at: the nearest claim of another speaker before it, in its paragraph
+  or turn, else in the two before (all of that speaker's claims there when
+  the pointer is plural: `the army's account`, `these reports`). What the
+  denier says between the two is the view they refute, voiced: it is not
+  their own assertion;
+- calling reports or rumours propaganda, lies or a fabrication disputes what
+  the reports say: the unnamed report in the same sentence, else the nearest
+  before, else (a headline or lede) the first after;
+- `They say X, but in action Y`: X is theirs, and the speaker disputes it;
+- a speaker's assertions in the sentence of their denial, after it
+  (`Countering reports that he had fled, Saleh said that he is in the valley`),
+  are their case against what they deny: they take the denial's side.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from counterclaim.link.checkable import DISMISSAL, anaphoric_stance, clean
+
+if TYPE_CHECKING:
+    from counterclaim.link.propositions import ClaimUnit
+
+REPORT_NOUNS = re.compile(r"\b(reports?|rumou?rs?|claims?|allegations?|stories|story|narratives?|accounts?|accusations?|speculation)\b", re.I)
+PLURAL_POINTER = re.compile(r"\b(these|those|them|claims|reports|rumou?rs|allegations|accusations|stories|account|version|narrative)\b", re.I)
+CONTRAST = re.compile(
+    r"\b(?P<verb>say|says|said|claim|claims|claimed|insist|insists|insisted|promise|promises|promised|pretend|pretends|pretended)\s+"
+    r"(?:that\s+)?(?P<x>[^,;.]+?),?\s+but\s+(?P<y>[^.;]+)",
+    re.IGNORECASE,
+)
+SUBJECT_PRONOUN = re.compile(r"^(they|he|she|it)\s+", re.IGNORECASE)
+LOOK_BACK_PARAGRAPHS = 2
+LOOK_AHEAD_PARAGRAPHS = 4
+
+
+@dataclass(slots=True)
+class Relation:
+    """`unit` bears on the propositions of `targets` with `stance`, by `rule`."""
+
+    unit: int
+    targets: list[int]
+    stance: str  # toward the targets' claims: `supports` sides with them, `disputes` against
+    rule: str
+
+
+@dataclass(slots=True)
+class Seed:
+    """A proposition the text states outright (`they say X, but ...`): its statement and members with their stances."""
+
+    statement: str
+    members: list[tuple[int, str]]
+    rule: str
+
+
+@dataclass(slots=True)
+class Discourse:
+    relations: list[Relation] = field(default_factory=list)
+    seeds: list[Seed] = field(default_factory=list)
+    voiced: set[int] = field(default_factory=set)  # claims a speaker states only to refute them
+    anaphoric: set[int] = field(default_factory=set)  # claims that point back: they state nothing of their own
+
+
+class Layout:
+    """Paragraph and sentence of any offset in a document's text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
+        self.sentence_starts = sorted({0, *self.paragraph_starts, *(m.end() for m in re.finditer(r"[.!?][\"'\u201d\u2019)]*\s+", text))})
+
+    def paragraph(self, offset: int) -> int:
+        return bisect_right(self.paragraph_starts, offset) - 1
+
+    def sentence(self, offset: int) -> int:
+        return bisect_right(self.sentence_starts, offset) - 1
+
+    def sentence_text(self, offset: int) -> str:
+        index = self.sentence(offset)
+        end = self.sentence_starts[index + 1] if index + 1 < len(self.sentence_starts) else len(self.text)
+        return self.text[self.sentence_starts[index] : end]
+
+
+def _is_report(unit: ClaimUnit) -> bool:
+    return unit.kind == "unnamed" and bool(REPORT_NOUNS.search(unit.speaker or ""))
+
+
+def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tuple[list[ClaimUnit], list[ClaimUnit]]:
+    """What an anaphoric claim points back at, and the denier's own claims voiced in between."""
+    paragraph = layout.paragraph(unit.start)
+    plural = bool(PLURAL_POINTER.search(unit.text))
+    passed: list[ClaimUnit] = []
+    for back in range(LOOK_BACK_PARAGRAPHS + 1):
+        scope = [c for c in before if layout.paragraph(c.start) == paragraph - back]
+        for candidate in reversed(scope):
+            if candidate.speaker_id == unit.speaker_id and candidate.speaker_id is not None:
+                if back == 0:
+                    passed.append(candidate)
+                continue
+            if not plural:
+                return [candidate], passed
+            return [c for c in scope if c.speaker_id == candidate.speaker_id], passed
+    if passed:  # only the denier's own sentences before it: the nearest is the view refuted
+        return [passed[0]], passed
+    return [], []
+
+
+def _report_target(unit: ClaimUnit, reports: list[ClaimUnit], layout: Layout) -> ClaimUnit | None:
+    """The unnamed report a dismissal is about: same sentence, else the nearest before, else (a headline) the first after."""
+    sentence, paragraph = layout.sentence(unit.start), layout.paragraph(unit.start)
+    same = [r for r in reports if layout.sentence(r.start) == sentence and r.id != unit.id]
+    if same:
+        return min(same, key=lambda r: abs(r.start - unit.start))
+    earlier = [r for r in reports if r.start < unit.start and paragraph - layout.paragraph(r.start) <= LOOK_BACK_PARAGRAPHS]
+    if earlier:
+        return max(earlier, key=lambda r: r.start)
+    later = [r for r in reports if r.start > unit.start and layout.paragraph(r.start) - paragraph <= LOOK_AHEAD_PARAGRAPHS]
+    return min(later, key=lambda r: r.start) if later else None
+
+
+def _contrast(unit: ClaimUnit, inside: list[ClaimUnit], layout: Layout) -> Seed | None:
+    """`They say X, but Y` in a speaker's sentence: a proposition X held by them and disputed by the speaker."""
+    match = CONTRAST.search(unit.text)
+    if match is None:
+        return None
+    x = clean(match.group("x"))
+    if len(x.split()) < 3:
+        return None
+    start = unit.start + unit.text.find(match.group("x"))
+    holders = [c for c in inside if c.id != unit.id and c.start <= start < c.end + 1 and c.speaker_id != unit.speaker_id]
+    members = [(unit.id, "disputes")]
+    pronoun = SUBJECT_PRONOUN.match(x)
+    if holders:
+        holder = holders[0]
+        members.insert(0, (holder.id, "supports"))
+        if pronoun and holder.speaker and holder.kind != "unnamed":
+            name = holder.speaker
+            if holder.kind == "organization" and not name.lower().startswith("the "):
+                name = "The " + name
+            x = name + " " + x[pronoun.end() :]
+    return Seed(x[0].upper() + x[1:], members, "contrast")
+
+
+def analyse(units: list[ClaimUnit], text: str) -> Discourse:
+    """The relations in one document's claims (all from that document, in any order)."""
+    layout = Layout(text)
+    ordered = sorted(units, key=lambda u: (u.start, u.id))
+    result = Discourse()
+    reports = [u for u in ordered if _is_report(u)]
+    for index, unit in enumerate(ordered):
+        stance = anaphoric_stance(unit.text) if not _is_report(unit) else None
+        if stance is not None:
+            result.anaphoric.add(unit.id)
+            before = [c for c in ordered[:index] if c.id not in result.anaphoric and c.end <= unit.start + 1]
+            targets, voiced = _antecedents(unit, before, layout)
+            if targets:
+                result.relations.append(Relation(unit.id, [t.id for t in targets], stance, "anaphora"))
+                if stance == "disputes":
+                    result.voiced.update(v.id for v in voiced if v.id not in {t.id for t in targets})
+            continue
+        if not _is_report(unit) and REPORT_NOUNS.search(unit.text) and DISMISSAL.search(unit.text):
+            target = _report_target(unit, reports, layout)
+            if target is not None:
+                result.relations.append(Relation(unit.id, [target.id], "disputes", "dismissal"))
+                continue
+        seed = _contrast(unit, ordered, layout)
+        if seed is not None:
+            result.seeds.append(seed)
+    _counters(ordered, layout, result)
+    return result
+
+
+def _counters(ordered: list[ClaimUnit], layout: Layout, result: Discourse) -> None:
+    """A speaker's other claims in the sentence of their denial bear on what they deny."""
+    by_sentence: dict[int, list[ClaimUnit]] = defaultdict(list)
+    for unit in ordered:
+        by_sentence[layout.sentence(unit.start)].append(unit)
+    for unit in ordered:
+        if unit.polarity != "deny" or unit.id in result.anaphoric:
+            continue
+        for other in by_sentence[layout.sentence(unit.start)]:
+            if other.id != unit.id and other.speaker_id == unit.speaker_id and other.polarity == "assert" and other.start > unit.end:
+                result.relations.append(Relation(other.id, [unit.id], "supports", "counter"))

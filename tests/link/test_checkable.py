@@ -1,0 +1,44 @@
+"""Which claims can bear on a proposition, and which only point back at another."""
+
+import pytest
+
+from counterclaim.link.checkable import anaphoric_stance, clean, is_courtesy, is_host, is_question, says_something
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("We refute this.", "disputes"),
+        ("We deny that.", "disputes"),
+        ("the claim", "disputes"),
+        ("the army's account", "disputes"),
+        ("That is not true.", "disputes"),
+        ("That's a lie", "disputes"),
+        ("That's true.", "supports"),
+        ("That is not wrong", "supports"),
+        ("The army captured the pass", None),
+        ("That the army captured the pass is true", None),
+    ],
+)
+def test_a_claim_that_only_points_back_passes_a_verdict(text, stance):
+    assert anaphoric_stance(text) == stance
+
+
+def test_courtesies_questions_and_empty_address_say_nothing_checkable():
+    assert is_courtesy("Thank you for having me.") and is_courtesy("Good evening") and is_courtesy("Let me just tell you, Joe")
+    assert not is_courtesy("Thousands of families fled the town")
+    assert is_question("Does this mean that you also are in communication with the Taliban?")
+    assert not says_something("Hey, Joe, let me just tell you, Joe", {"joe"})
+    assert says_something("The army holds the bridge", set())
+
+
+def test_hosts_are_known_by_role_or_by_asking():
+    assert is_host("host", False) and is_host("the programme's anchor", False) and is_host(None, True)
+    assert not is_host("spokeswoman", False)
+
+
+def test_contents_read_as_statements():
+    assert clean('that the Taliban have taken control of the province \u2014 the last major territory \u2014 on Friday.') == (
+        "the Taliban have taken control of the province on Friday"
+    )
+    assert clean('"The pass is ours,"') == "The pass is ours"

@@ -1,0 +1,49 @@
+"""Relations that the place of a claim in its document makes certain."""
+
+from counterclaim.link.discourse import Layout, analyse
+from counterclaim.link.propositions import ClaimUnit
+
+TRANSCRIPT = (
+    "HOST: The army says hundreds of your fighters surrendered.\n\n"
+    "CASTELL: We deny that. A few wounded men were captured. The narrative is that the council is beaten. It is finished. We refute this.\n\n"
+    "CASTELL: The army - they say they want a truce, but in practice they shelled the road.\n"
+)
+
+
+def unit(number, text, speaker, start, polarity="assert", kind="person", name=None):
+    start = TRANSCRIPT.index(text, start)
+    return ClaimUnit(number, {}, text, speaker, name or f"speaker {speaker}", polarity, 1, start, start + len(text), kind)
+
+
+def units():
+    return [
+        unit(1, "hundreds of your fighters surrendered", 2, 0, kind="organization", name="army"),
+        unit(2, "We deny that.", 3, 0, polarity="deny", name="Mira Castell"),
+        unit(3, "A few wounded men were captured.", 3, 0, name="Mira Castell"),
+        unit(4, "the council is beaten", 4, 0, kind="unnamed", name="narrative"),
+        unit(5, "It is finished.", 3, 0, name="Mira Castell"),
+        unit(6, "We refute this.", 3, 0, polarity="deny", name="Mira Castell"),
+        unit(7, "they want a truce", 2, TRANSCRIPT.index("The army -"), kind="organization", name="army"),
+        unit(8, "The army - they say they want a truce, but in practice they shelled the road.", 3, 0, name="Mira Castell"),
+    ]
+
+
+def test_an_anaphoric_denial_disputes_the_nearest_claim_of_another_speaker():
+    found = analyse(units(), TRANSCRIPT)
+    relations = {r.unit: (r.targets, r.stance, r.rule) for r in found.relations}
+    assert relations[2] == ([1], "disputes", "anaphora")  # the previous turn's claim
+    assert relations[6] == ([4], "disputes", "anaphora")  # the narrative, past the denier's own sentence
+    assert found.voiced == {5}  # "It is finished": the view refuted, voiced by the one who refutes it
+    assert {2, 6} <= found.anaphoric
+
+
+def test_they_say_x_but_y_is_a_proposition_held_by_them_and_disputed_by_the_speaker():
+    [seed] = analyse(units(), TRANSCRIPT).seeds
+    assert seed.statement == "The army want a truce"
+    assert seed.members == [(7, "supports"), (8, "disputes")]
+
+
+def test_layout_finds_sentences_and_paragraphs():
+    layout = Layout("One. Two?\nThree.")
+    assert layout.sentence(0) == layout.sentence(3) != layout.sentence(5)
+    assert layout.paragraph(5) == 0 and layout.paragraph(11) == 1
