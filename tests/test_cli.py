@@ -94,11 +94,73 @@ def test_contested_json_lists_each_proposition_with_its_sides(tmp_path):
     for proposition in propositions:
         assert set(proposition) >= {"proposition", "id", "claims"}
         stances = {c["stance"] for c in proposition["claims"]}
-        assert stances <= {"supports", "disputes", "reports"}
+        assert stances <= {"supports", "disputes", "neutral"}
         assert all("claim_id" in c and "speaker" in c for c in proposition["claims"])
     first = propositions[0]
     timeline = json.loads(run("timeline", "--db", db, "--proposition", str(first["id"]), "--format", "json").stdout)
     assert {e["claim_id"] for e in timeline} == {c["claim_id"] for c in first["claims"] if c["mode"] != "question"}
+    everything = json.loads(run("contested", "--db", db, "--all", "--format", "json").stdout)
+    assert {p["id"] for p in propositions} <= {p["id"] for p in everything}
+    assert all(len(p["claims"]) >= 2 for p in everything)
+    again = json.loads(run("contested", "--db", db, "--format", "json").stdout)
+    assert [(p["id"], p["proposition"]) for p in again] == [(p["id"], p["proposition"]) for p in propositions]  # ids survive a relink
+
+
+def test_check_lists_the_claims_on_a_statement_by_side(tmp_path):
+    db = str(tmp_path / "ledger.db")
+    assert run("ingest", str(fixture_path("contested")), "--db", db).returncode == 0
+    result = run("check", "The Northern Army captured the Kessel bridge", "--db", db, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["statement"] == "The Northern Army captured the Kessel bridge"
+    sides = {side: [(f["speaker"], f["passage"]["text"]) for f in found[side]] for side in ("supports", "disputes", "neutral")}
+    assert any(speaker == "Northern Army" for speaker, _ in sides["supports"])
+    assert any(speaker == "Mira Castell" for speaker, _ in sides["disputes"])
+    for finding in found["supports"] + found["disputes"]:
+        assert finding["document"] and finding["passage"]["spans"] and "claim_id" in finding["claim"]
+    table = run("check", "The Northern Army captured the Kessel bridge", "--db", db)
+    assert table.returncode == 0 and "disputes" in table.stdout and "Mira Castell" in table.stdout
+    assert run("check", "   ", "--db", db).returncode == 1
+    missing = run("check", "anything", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 1 and "no such ledger" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return str(path)
+
+
+def test_eval_fnc1_scores_a_file_with_the_official_weights(tmp_path):
+    bodies = _write_csv(tmp_path / "bodies.csv", ["Body ID", "articleBody"], [
+        ["1", "The army said on Tuesday that it had captured the bridge after two days of fighting. Residents confirmed it."],
+        ["2", "A new bakery opened in the old town square, selling bread and cakes to a queue of customers."],
+    ])
+    stances = _write_csv(tmp_path / "stances.csv", ["Headline", "Body ID", "Stance"], [
+        ["Army captures the bridge", "1", "agree"], ["Army captures the bridge", "2", "unrelated"],
+    ])
+    result = run("eval", "fnc1", "--stances", stances, "--bodies", bodies, "--json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert set(scores) >= {"relative_score", "accuracy", "macro_f1", "per_class"}
+    assert 0.0 <= scores["relative_score"] <= 1.0 and set(scores["per_class"]) == {"agree", "disagree", "discuss", "unrelated"}
+    broken = _write_csv(tmp_path / "broken.csv", ["Headline", "Body ID", "Stance"], [["Army captures the bridge", "9", "agree"]])
+    failed = run("eval", "fnc1", "--stances", broken, "--bodies", bodies)
+    assert failed.returncode == 1 and "body 9" in failed.stderr and "Traceback" not in failed.stderr
+
+
+def test_eval_emergent_prints_accuracy_and_macro_f1(tmp_path):
+    path = _write_csv(tmp_path / "emergent.csv", ["claimHeadline", "articleHeadline", "articleHeadlineStance", "claimId"], [
+        ["The army captured the bridge", "Army takes the bridge after two days of fighting", "for", "1"],
+        ["The army captured the bridge", "Council denies the army took the bridge", "against", "1"],
+        ["The army captured the bridge", "Army claims it has taken the bridge", "observing", "1"],
+    ])
+    result = run("eval", "emergent", path, "--json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert set(scores) >= {"accuracy", "macro_f1"} and scores["pairs"] == 3
 
 
 def test_a_missing_embedding_model_is_a_one_line_error(tmp_path, monkeypatch, capsys):

@@ -96,3 +96,49 @@ def test_datasette_opens_the_ledger_with_its_facets_and_search(tmp_path, extract
         columns = {r[1] for r in sqlite3.connect(tmp_path / "ledger.db").execute(f"PRAGMA table_info({table})")}
         for facet in settings.get("facets", []):
             assert facet in columns, f"{table}: facet {facet} is not a column"
+
+
+def test_a_version_1_ledger_is_brought_up_to_date_and_keeps_its_claims(tmp_path, extractions):
+    path = tmp_path / "old.db"
+    with Ledger(path) as ledger:
+        ledger.add(extractions[0])
+        claims = ledger.counts()["claims"]
+    db = sqlite3.connect(path)
+    db.executescript(
+        "DROP TABLE proposition_claims; DROP TABLE propositions; DROP TABLE claim_vectors;"
+        "CREATE TABLE propositions (id INTEGER PRIMARY KEY, statement TEXT NOT NULL, contested INTEGER NOT NULL DEFAULT 0,"
+        " numeric_conflicts TEXT NOT NULL DEFAULT '[]');"
+        "CREATE TABLE proposition_claims (proposition_id INTEGER, claim_id INTEGER,"
+        " stance TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'reports')));"
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+    )
+    db.commit()
+    db.close()
+    with Ledger(path) as ledger:
+        assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert ledger.counts()["claims"] == claims
+        columns = {row[1] for row in ledger.db.execute("PRAGMA table_info(proposition_claims)")}
+        assert {"stance", "score", "rule"} <= columns
+
+
+def test_propositions_keep_their_ids_across_relinks_and_retired_ids_are_never_reused(ledger, extractions):
+    from counterclaim.link.propositions import Member, Proposition, load_units, store
+
+    for extraction in extractions:
+        ledger.add(extraction)
+    units = load_units(ledger)
+    assert len(units) >= 5
+    a, b, c, d, e = units[:5]
+    first = [Proposition(0, "first", [Member(a, "supports"), Member(b, "disputes")]), Proposition(0, "second", [Member(c, "supports"), Member(d, "supports")])]
+    store(ledger, first)
+    ids = {p.statement: p.id for p in first}
+    # relinked: the second proposition gained a claim and comes first now; the first is gone; a new one appears
+    second = [
+        Proposition(0, "second, reworded", [Member(c, "supports"), Member(d, "supports"), Member(a, "neutral")]),
+        Proposition(0, "new", [Member(e, "supports")]),
+    ]
+    store(ledger, second)
+    assert second[0].id == ids["second"]
+    assert second[1].id not in ids.values()
+    stored = dict(ledger.db.execute("SELECT id, statement FROM propositions").fetchall())
+    assert stored == {second[0].id: "second, reworded", second[1].id: "new"}

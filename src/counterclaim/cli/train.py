@@ -17,8 +17,11 @@ def cmd_train_stance(args: argparse.Namespace) -> int:
 
     fnc = _stance_pairs(read_fnc1, str(Path(args.fnc1) / "train_stances.csv"), str(Path(args.fnc1) / "train_bodies.csv"))
     emergent = _stance_pairs(read_emergent, args.emergent)
-    if fnc is None or emergent is None:
+    polnear = load_polnear(args.polnear)
+    if fnc is None or emergent is None or polnear is None:
         return EXIT_INPUT_ERROR
+    # the first articles of the split are kept for judging propositions on real text: never trained on
+    articles = [[" ".join(g.text[s:e] for s, e in claim.content) for claim in g.claims] for g in polnear[args.keep_out :]]
     with Progress(console=stderr, transient=True) as progress:
         tasks: dict[str, int] = {}
 
@@ -28,10 +31,10 @@ def cmd_train_stance(args: argparse.Namespace) -> int:
             progress.update(tasks[what], completed=step, total=total)
 
         summary = train_stance(
-            fnc, emergent, Path(args.model_dir) if args.model_dir else None, epochs=args.epochs,
-            learning_rate=args.learning_rate, rank=args.rank, frozen=args.frozen_layers, seed=args.seed, progress=advance,
+            fnc, emergent, articles, Path(args.model_dir) if args.model_dir else None, seed=args.seed,
+            only=set(args.only) if args.only else None, progress=advance,
         )
-    print(f"trained {len(summary['models'])} models on {summary['pairs']} pairs in {summary['minutes']} min")
+    print(f"trained {', '.join(summary['models'])} in {summary['minutes']} min")
     return EXIT_OK
 
 
@@ -69,13 +72,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     attribution.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     attribution.set_defaults(run=cmd_train_attribution)
 
-    stance = models.add_parser("stance", help="the stance cross-encoder and its Emergent fold models, from FNC-1 and Emergent")
+    stance = models.add_parser("stance", help="the stance readers (claims, passages) and the claim reader's Emergent fold models")
     stance.add_argument("--fnc1", required=True, metavar="DIR", help="FNC-1 with train_stances.csv and train_bodies.csv, e.g. ../shared/data/fnc1")
     stance.add_argument("--emergent", required=True, metavar="FILE", help="e.g. ../shared/data/emergent/train.csv")
+    stance.add_argument(
+        "--polnear", required=True, metavar="DIR", help="a PolNeAR split whose articles give within-article pairs, e.g. ../shared/data/polnear/train"
+    )
+    stance.add_argument("--keep-out", type=int, default=200, help="leave out the split's first N articles, kept for judging real text (default: 200)")
     stance.add_argument("--model-dir", help="where to write the models (default: inside the package)")
-    stance.add_argument("--epochs", type=int, default=2, help="passes over the data (default: 2)")
-    stance.add_argument("--learning-rate", type=float, default=1e-3, help="peak AdamW learning rate (default: 0.001)")
-    stance.add_argument("--rank", type=int, default=8, help="rank of the low-rank adapters (default: 8)")
-    stance.add_argument("--frozen-layers", type=int, default=3, help="encoder blocks used as they come (default: 3 of 6)")
+    stance.add_argument("--only", nargs="+", metavar="MODEL", help="train only these models, e.g. stance-claims-fold0")
     stance.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     stance.set_defaults(run=cmd_train_stance)

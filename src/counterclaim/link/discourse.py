@@ -14,16 +14,19 @@ place. Some relations are plain from where a claim stands:
   the reports say: the unnamed report in the same sentence, else the nearest
   before, else (a headline or lede) the first after;
 - `They say X, but in action Y`: X is theirs, and the speaker disputes it;
-- a speaker's assertions in the sentence of their denial, after it
-  (`Countering reports that he had fled, Saleh said that he is in the valley`),
-  are their case against what they deny: they take the denial's side.
+- a speaker's assertions in the sentence of their denial, after it, or in the
+  sentence that follows it (`Saleh also denied rumors of a defeat. Countering
+  reports that he had fled, Saleh said that he is in the valley`), are their
+  case against what they deny: they take the denial's side;
+- a bare noun read with its headline ("rumors of a defeat" under "Reports Of
+  Its Defeat In Panjshir Are Taliban Propaganda") stands for what the
+  headline's reports say: it joins the proposition the headline dismisses.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,6 +71,7 @@ class Discourse:
     relations: list[Relation] = field(default_factory=list)
     seeds: list[Seed] = field(default_factory=list)
     voiced: set[int] = field(default_factory=set)  # claims a speaker states only to refute them
+    stands_for: dict[int, int] = field(default_factory=dict)  # an elliptical claim -> the claim whose content it means
     anaphoric: set[int] = field(default_factory=set)  # claims that point back: they state nothing of their own
 
 
@@ -177,17 +181,28 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
         if seed is not None:
             result.seeds.append(seed)
     _counters(ordered, layout, result)
+    _elliptical_referents(ordered, result)
     return result
 
 
 def _counters(ordered: list[ClaimUnit], layout: Layout, result: Discourse) -> None:
-    """A speaker's other claims in the sentence of their denial bear on what they deny."""
-    by_sentence: dict[int, list[ClaimUnit]] = defaultdict(list)
-    for unit in ordered:
-        by_sentence[layout.sentence(unit.start)].append(unit)
+    """A speaker's assertions after their denial, in its sentence or the next, are their case against what they deny."""
     for unit in ordered:
         if unit.polarity != "deny" or unit.id in result.anaphoric:
             continue
-        for other in by_sentence[layout.sentence(unit.start)]:
-            if other.id != unit.id and other.speaker_id == unit.speaker_id and other.polarity == "assert" and other.start > unit.end:
+        sentence = layout.sentence(unit.start)
+        for other in ordered:
+            if other.id == unit.id or other.speaker_id != unit.speaker_id or other.polarity != "assert" or other.start <= unit.end:
+                continue
+            if layout.sentence(other.start) in (sentence, sentence + 1):
                 result.relations.append(Relation(other.id, [unit.id], "supports", "counter"))
+
+
+def _elliptical_referents(ordered: list[ClaimUnit], result: Discourse) -> None:
+    """Claims read with the headline stand for the report the headline dismisses."""
+    targets = [r.targets[0] for r in result.relations if r.rule == "dismissal" and any(u.id == r.unit and u.headline for u in ordered)]
+    if not targets:
+        return
+    for unit in ordered:
+        if unit.meaning != unit.text and not unit.headline:
+            result.stands_for[unit.id] = targets[0]

@@ -58,7 +58,7 @@ SAME_CONTENT = 0.92
 CANDIDATES_PER_CLAIM = 3
 UNRELATED_REFUSES = 0.5  # a claim whose probability of being unrelated is at least this does not join
 CONFIDENT = 0.6  # a model stance below this probability does not make a proposition contested
-NEUTRAL_JOINS = 0.6  # a claim the model reads as discussing without a side joins only this surely
+NEUTRAL_JOINS = 0.75  # a claim the model reads as discussing without a side joins only this surely
 BLOCK_MAX = 200
 NUMERIC_TOLERANCE = 0.2
 ELLIPTICAL_WORDS = 3
@@ -87,8 +87,14 @@ class ClaimUnit:
     role: str | None = None
     host: bool = False  # the speaker asks the questions of this document's transcript, or is its anchor
     words: set[str] = field(default_factory=set)
-    meaning: str = ""  # what is embedded and read: the content, or for an elliptical one ("a defeat") its headline
+    meaning: str = ""  # what is embedded and read: the content, or for an elliptical one ("a defeat") its headline phrase
     headline: bool = False
+    refers: str | None = None  # the content of the claim this one stands for, when the document makes that plain
+
+    @property
+    def reading(self) -> str:
+        """What the stance model reads: the content this claim stands for, else what it means."""
+        return self.refers or self.meaning
 
     @property
     def party(self) -> str:
@@ -330,7 +336,10 @@ def _statement(members: list[int], units: list[ClaimUnit], vectors: np.ndarray) 
 
 def _same_content(a: ClaimUnit, b: ClaimUnit, cosine: float) -> bool:
     """Two claims of one content: `denied reports that X` holds the denial of X and the reports' X, word for word."""
-    return cosine >= SAME_CONTENT or " ".join(WORD.findall(a.text.lower())) == " ".join(WORD.findall(b.text.lower()))
+    def words(unit: ClaimUnit) -> str:
+        return " ".join(WORD.findall((unit.refers or unit.text).lower()))
+
+    return cosine >= SAME_CONTENT or words(a) == words(b)
 
 
 def _rule_stance(unit: ClaimUnit, statement_unit: ClaimUnit, statement: str, cosine: float) -> tuple[str, str] | None:
@@ -388,6 +397,10 @@ def link(
     anaphoric = set().union(*(d.anaphoric for d in found)) if found else set()
     voiced = set().union(*(d.voiced for d in found)) if found else set()
     stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
+    by_id = {u.id: u for u in pool}
+    stands_for = {e: t for d in found for e, t in d.stands_for.items() if e in by_id and t in by_id}
+    for elliptical, target in stands_for.items():
+        by_id[elliptical].refers = by_id[target].text
     if vectors is None:
         from counterclaim.link.embeddings import embed
 
@@ -398,7 +411,8 @@ def link(
     position = {u.id: i for i, u in enumerate(stating)}
     cores: list[_Core] = []
     core_of: dict[int, int] = {}
-    for members in _merge_statements(cluster(stating, vectors), stating, vectors):
+    groups = _join(cluster(stating, vectors), [(position[e], position[t]) for e, t in stands_for.items() if e in position and t in position])
+    for members in _merge_statements(groups, stating, vectors):
         best, statement = _statement(members, stating, vectors)
         centre = vectors[members].mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
@@ -420,7 +434,7 @@ def link(
     questions = list(dict.fromkeys(questions))
     model = model or load_stance_model()
     probabilities = model.probabilities(
-        [StancePair(cores[c].statement, stating[i].meaning) for c, i in questions]
+        [StancePair(cores[c].statement, stating[i].reading) for c, i in questions]
     ) if questions else np.zeros((0, 4))
     if progress:
         progress("stance", len(questions), len(questions))
@@ -439,6 +453,20 @@ def link(
         proposition.members.sort(key=lambda m: m.unit.id)
         proposition.numeric_conflicts = _numeric_conflicts([m.unit for m in proposition.members])
     return propositions
+
+
+def _join(groups: list[list[int]], links: list[tuple[int, int]]) -> list[list[int]]:
+    """The groups, with those holding the two ends of a link made one."""
+    if not links:
+        return groups
+    group_of = {i: n for n, group in enumerate(groups) for i in group}
+    parent = list(range(len(groups)))
+    for a, b in links:
+        parent[_find(parent, group_of[b])] = _find(parent, group_of[a])
+    joined: dict[int, list[int]] = defaultdict(list)
+    for n, group in enumerate(groups):
+        joined[_find(parent, n)].extend(group)
+    return sorted((sorted(g) for g in joined.values()), key=lambda g: (-len(g), g[0]))
 
 
 def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
@@ -481,7 +509,7 @@ def _consistent_speakers(members: dict[int, Member]) -> None:
             sides[(member.unit.document_id, member.unit.party)].add(member.stance)
     for member in members.values():
         side = sides.get((member.unit.document_id, member.unit.party))
-        if member.rule == "model" and side and len(side) == 1:
+        if member.rule == "model" and member.stance != "neutral" and side and len(side) == 1:
             (stance,) = side
             if member.stance != stance:
                 member.stance, member.rule = stance, "speaker"

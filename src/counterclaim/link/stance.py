@@ -30,7 +30,9 @@ from counterclaim.link.stance_data import LABELS, StancePair, claim_key, passage
 
 STANCES = {"agree": "supports", "disagree": "disputes", "discuss": "neutral", "unrelated": None}
 MODEL_DIR = resources.files("counterclaim.link").joinpath("models")
-FINAL = "stance"
+CLAIMS = "stance-claims"  # the reader of claims, headlines and other short texts
+PASSAGES = "stance-passages"  # the reader of article passages
+SHORT_TEXT = 40  # words: a text this long or shorter is read by the claim reader
 MAX_SUBWORDS = 128
 BATCH_SUBWORDS = 4096
 ADAPTED_LAYERS = (
@@ -152,38 +154,48 @@ def padded(encoded: list[Encoded]):
     return ids, mask, types
 
 
-def model_paths(name: str = FINAL, model_dir: Path | None = None) -> tuple[Path, Path]:
+def model_paths(name: str, model_dir: Path | None = None) -> tuple[Path, Path]:
     base = Path(str(model_dir or MODEL_DIR))
     return base / f"{name}.safetensors", base / f"{name}.json"
 
 
-class StanceModel:
-    """A trained stance network, ready to score pairs."""
+def load_network(name: str, model_dir: Path | None = None):
+    """A trained network with its adapters merged, ready to read, and its metadata."""
+    from safetensors.torch import load_file
 
-    def __init__(self, network, tokenizer, meta: dict) -> None:
-        self.network = network
+    weights, meta_path = model_paths(name, model_dir)
+    if not weights.exists():
+        raise FileNotFoundError(f"{weights}: stance model missing; train it with `counterclaim train stance`")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    network = _network_class()(rank=meta["rank"], frozen=meta["frozen_layers"])
+    state = {k: v.float() for k, v in load_file(str(weights)).items()}
+    missing, unexpected = network.load_state_dict(state, strict=False)
+    trained = {n for n, p in network.named_parameters() if p.requires_grad}
+    if unexpected or trained & set(missing):
+        raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
+    network.merge_adapters()
+    network.eval()
+    return network, meta
+
+
+class StanceModel:
+    """The two trained readers, ready to score pairs: claims and short texts go to one, article passages to the other."""
+
+    def __init__(self, claims, passages, tokenizer) -> None:
+        self.claims = claims
+        self.passages = passages
         self.tokenizer = tokenizer
-        self.meta = meta
 
     @classmethod
-    def load(cls, name: str = FINAL, model_dir: Path | None = None) -> StanceModel:
-        from safetensors.torch import load_file
+    def load(cls, claims: str = CLAIMS, model_dir: Path | None = None, passages: bool = True) -> StanceModel:
+        """The shipped readers (`claims` names another claim reader, such as a fold model); `passages=False` loads the claim reader alone."""
         from transformers import AutoTokenizer
 
         from counterclaim.nlp.encoder import minilm_path
 
-        weights, meta_path = model_paths(name, model_dir)
-        if not weights.exists():
-            raise FileNotFoundError(f"{weights}: stance model missing; train it with `counterclaim train stance`")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        network = _network_class()(rank=meta["rank"], frozen=meta["frozen_layers"])
-        missing, unexpected = network.load_state_dict(load_file(str(weights)), strict=False)
-        trained = {n for n, p in network.named_parameters() if p.requires_grad}
-        if unexpected or trained & set(missing):
-            raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
-        network.merge_adapters()
-        network.eval()
-        return cls(network, AutoTokenizer.from_pretrained(minilm_path()), meta)
+        claim_reader, _ = load_network(claims, model_dir)
+        passage_reader = load_network(PASSAGES, model_dir)[0] if passages else None
+        return cls(claim_reader, passage_reader, AutoTokenizer.from_pretrained(minilm_path()))
 
     def probabilities(self, pairs: list[StancePair]) -> np.ndarray:
         """One row per pair: the probability of each of LABELS."""
@@ -193,10 +205,16 @@ class StanceModel:
         if not pairs:
             return result
         encoded = encode_pairs(self.tokenizer, pairs)
+        long = [self.passages is not None and len(p.text.split()) > SHORT_TEXT for p in pairs]
         with torch.inference_mode():
-            for group in length_batches([len(e.ids) for e in encoded]):
-                logits = self.network(*padded([encoded[n] for n in group]))
-                result[group] = torch.softmax(logits, dim=-1).numpy()
+            for reader, which in ((self.claims, False), (self.passages, True)):
+                indices = [n for n, is_long in enumerate(long) if is_long == which]
+                if not indices:
+                    continue
+                for group in length_batches([len(encoded[n].ids) for n in indices]):
+                    rows = [indices[g] for g in group]
+                    logits = reader(*padded([encoded[n] for n in rows]))
+                    result[rows] = torch.softmax(logits, dim=-1).numpy()
         return result
 
     def predict(self, pairs: list[StancePair]) -> list[str]:
@@ -206,36 +224,34 @@ class StanceModel:
 
 @cache
 def load_stance_model() -> StanceModel:
-    """The shipped model, loaded once per process."""
+    """The shipped readers, loaded once per process."""
     return StanceModel.load()
 
 
 def fold_models(model_dir: Path | None = None) -> dict[str, str]:
     """Which shipped fold model held out each Emergent claim (by `claim_key`), for honest cross-validated scoring."""
-    _, meta_path = model_paths(FINAL, model_dir)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    return {key: name for name, keys in meta.get("folds", {}).items() for key in keys}
+    held_by: dict[str, str] = {}
+    for meta_path in sorted(Path(str(model_dir or MODEL_DIR)).glob(f"{CLAIMS}-fold*.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        held_by.update({key: meta["model"] for key in meta.get("held_out_claims", [])})
+    return held_by
 
 
 def emergent_predictions(pairs: list[StancePair], model_dir: Path | None = None) -> tuple[list[str], dict[str, int]]:
     """Each pair's label among agree / disagree / discuss (Emergent's pairs are all related), and how many pairs each model scored.
 
-    A claim that a shipped fold model held out is scored by that model, which never saw it nor its FNC-1
-    articles; any other claim by the final model.
+    A claim that a shipped fold model held out is scored by that model, which never saw it; any other claim
+    by the final model. Emergent's headlines are short: the claim reader reads them.
     """
     held_by = fold_models(model_dir)
-    names = [held_by.get(claim_key(p.claim), FINAL) for p in pairs]
+    names = [held_by.get(claim_key(p.claim), CLAIMS) for p in pairs]
     labels: list[str] = [""] * len(pairs)
     used: dict[str, int] = {}
     for name in sorted(set(names)):
         indices = [i for i, n in enumerate(names) if n == name]
-        model = StanceModel.load(name, model_dir)
+        model = StanceModel.load(name, model_dir, passages=False)
         probabilities = model.probabilities([pairs[i] for i in indices])[:, :3]
         for i, row in zip(indices, probabilities.argmax(axis=1), strict=True):
             labels[i] = LABELS[row]
         used[name] = len(indices)
     return labels, used
-
-
-def claim_keys_of(pairs: list[StancePair]) -> list[str]:
-    return sorted({claim_key(p.claim) for p in pairs})

