@@ -25,13 +25,19 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/counterclaim eval polnear ../shared/data/polnear/dev
 	$(BIN)/counterclaim eval emergent ../shared/data/emergent/train.csv
+	$(BIN)/counterclaim eval fnc1 --stances ../shared/data/fnc1/train_stances.csv --bodies ../shared/data/fnc1/train_bodies.csv --held-out
+	$(BIN)/counterclaim eval propositions tests/fixtures/halvek
+	$(BIN)/counterclaim eval propositions tests/fixtures/kessel_bridge
 
 train: $(STAMP)
 	$(BIN)/counterclaim train attribution ../shared/data/polnear/train
-	$(BIN)/counterclaim train stance ../shared/data/emergent/train.csv
+	$(BIN)/counterclaim train stance --fnc1 ../shared/data/fnc1 --emergent ../shared/data/emergent/train.csv --polnear ../shared/data/polnear/train
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/contested_speed.py
+	$(BIN)/python benchmarks/check_speed.py
+	$(BIN)/python benchmarks/linking_growth.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -12,6 +12,7 @@ claim") bears on what it points at: it is recognised here and resolved by
 from __future__ import annotations
 
 import re
+from functools import cache
 
 HOST_ROLES = re.compile(r"\b(host|anchor|moderator|interviewer|presenter|correspondent)\b", re.IGNORECASE)
 COURTESY = re.compile(
@@ -89,6 +90,25 @@ def anaphoric_stance(text: str) -> str | None:
     if match.group("negation"):
         false = not false
     return "disputes" if false else "supports"
+
+
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+@cache
+def _tagger():
+    from counterclaim.nlp.pipeline import load_tagger
+
+    return load_tagger()
+
+
+def clauses(texts: list[str]) -> list[bool]:
+    """Whether each text is a clause, with a finite verb: an event or a state can be checked, a bare phrase cannot.
+
+    `the need to obtain internal documents`, `his campaign or political platform`, `to announce their
+    government on Friday` say nothing that is true or false; `the army holds the bridge` does.
+    """
+    return [any(token.tag_ in FINITE_TAGS for token in doc) for doc in _tagger().pipe(texts, batch_size=256)]
 
 
 def is_host(role: str | None, asks_questions: bool) -> bool:

@@ -53,9 +53,9 @@ if TYPE_CHECKING:
 # Chosen on the example corpus (examples/) and the Kessel bridge corpus, never on the test corpus nor PolNeAR.
 CORE_COSINE = 0.7
 MERGE_STATEMENTS = 0.65
-CANDIDATE_COSINE = 0.45
+CANDIDATE_COSINE = 0.55
 SAME_CONTENT = 0.92
-CANDIDATES_PER_CLAIM = 3
+CANDIDATES_PER_CLAIM = 2
 UNRELATED_REFUSES = 0.5  # a claim whose probability of being unrelated is at least this does not join
 CONFIDENT = 0.6  # a model stance below this probability does not make a proposition contested
 NEUTRAL_JOINS = 0.75  # a claim the model reads as discussing without a side joins only this surely
@@ -396,11 +396,12 @@ def link(
     found = [discourse.analyse(members, texts[doc]) for doc, members in by_document.items()]
     anaphoric = set().union(*(d.anaphoric for d in found)) if found else set()
     voiced = set().union(*(d.voiced for d in found)) if found else set()
-    stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
     by_id = {u.id: u for u in pool}
     stands_for = {e: t for d in found for e, t in d.stands_for.items() if e in by_id and t in by_id}
     for elliptical, target in stands_for.items():
         by_id[elliptical].refers = by_id[target].text
+    stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
+    stating = [u for u, clause in zip(stating, checkable.clauses([u.refers or u.text for u in stating]), strict=True) if clause]
     if vectors is None:
         from counterclaim.link.embeddings import embed
 
@@ -451,7 +452,7 @@ def link(
     for number, proposition in enumerate(propositions, 1):
         proposition.id = number
         proposition.members.sort(key=lambda m: m.unit.id)
-        proposition.numeric_conflicts = _numeric_conflicts([m.unit for m in proposition.members])
+        proposition.numeric_conflicts = _numeric_conflicts([m.unit for m in proposition.members if m.stance != "neutral" and m.confident])
     return propositions
 
 
@@ -519,7 +520,9 @@ def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core
     """(core, claim) pairs to read: a claim and the cores of the claims it shares a word with whose centre is near it.
 
     A claim is read against a core larger than its own (or, between equals, an earlier one), so that two
-    claims that bear on each other make one proposition, not two.
+    claims that bear on each other make one proposition, not two. A claim is not read against a core whose
+    statement its own party made in the same document: what a speaker says around their own claim is
+    their elaboration of it, and a proposition is worth its other parties.
     """
     import numpy as np
 
@@ -535,9 +538,11 @@ def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core
     for i, candidate_cores in near.items():
         own = core_of[i]
         size = len(cores[own].members)
+        unit = stating[i]
         allowed = [
             c for c in candidate_cores
             if c != own and (len(cores[c].members) > size or (len(cores[c].members) == size and cores[c].members[0] < cores[own].members[0]))
+            and not _same_voice(unit, stating[cores[c].statement_index])
         ]
         if not allowed:
             continue
@@ -545,6 +550,10 @@ def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core
         ranked = sorted(zip(similarity.tolist(), allowed, strict=True), reverse=True)[:CANDIDATES_PER_CLAIM]
         pairs.extend((c, i) for cosine, c in ranked if cosine >= CANDIDATE_COSINE)
     return pairs
+
+
+def _same_voice(a: ClaimUnit, b: ClaimUnit) -> bool:
+    return a.document_id == b.document_id and a.party == b.party
 
 
 def _compose(relation: str, target: str) -> str:
@@ -592,7 +601,7 @@ def _seeded(found: list[discourse.Discourse], units: list[ClaimUnit]) -> list[Pr
 
 
 def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
-    """Numbers on the same unit from different speakers that differ by more than the tolerance."""
+    """Numbers on the same unit from different speakers that differ by more than the tolerance (of claims that take a side)."""
     by_unit: dict[str, list[tuple[ClaimUnit, dict[str, Any]]]] = defaultdict(list)
     for unit in members:
         for quantity in unit.record.get("quantities", []):

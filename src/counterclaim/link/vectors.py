@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 CHUNK = 512
+BLOCK = 4096
 
 
 def meaning_hash(text: str) -> str:
@@ -42,6 +43,25 @@ def stored_vectors(ledger: Ledger, claim_ids: list[int] | None = None) -> tuple[
         return ids, np.zeros((0, DIMENSIONS), dtype="float32")
     matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float16).reshape(len(rows), DIMENSIONS)
     return ids, matrix.astype("float32")
+
+
+def all_vectors(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
+    """(claim ids, float16 vectors) of every stored vector, from the packed blocks, packing them first when they are stale."""
+    version = int(ledger.db.execute("SELECT value FROM meta WHERE key = 'vectors_version'").fetchone()[0])
+    blocks = ledger.db.execute("SELECT version, claim_ids, vectors FROM vector_blocks ORDER BY id").fetchall()
+    if not blocks or any(row[0] != version for row in blocks):
+        ids, vectors = stored_vectors(ledger)
+        with ledger.db:
+            ledger.db.execute("DELETE FROM vector_blocks")
+            ledger.db.executemany(
+                "INSERT INTO vector_blocks (version, claim_ids, vectors) VALUES (?, ?, ?)",
+                [(version, ids[i : i + BLOCK].tobytes(), vectors[i : i + BLOCK].astype(np.float16).tobytes())
+                 for i in range(0, max(len(ids), 1), BLOCK)],
+            )
+        return ids, vectors.astype(np.float16)
+    ids = np.frombuffer(b"".join(row[1] for row in blocks), dtype=np.int64)
+    vectors = np.frombuffer(b"".join(row[2] for row in blocks), dtype=np.float16).reshape(len(ids), DIMENSIONS)
+    return ids, vectors
 
 
 def unit_vectors(ledger: Ledger, units: list[ClaimUnit], progress: Callable[[int, int], None] | None = None) -> np.ndarray:

@@ -47,6 +47,11 @@ def load_base_pipeline() -> Language:
     return nlp
 
 
+def load_tagger() -> Language:
+    """The English pipeline's tokenizer and part-of-speech tagger alone: for telling a clause from a phrase, fast."""
+    return spacy.load(english_model_name(), exclude=["parser", "ner", "lemmatizer"])
+
+
 def load_pipeline(model_dir: str | None = None) -> Language:
     """The full extraction pipeline: base pipeline, attribution tagger, the claims, then what they say."""
     nlp = load_base_pipeline()
