@@ -58,7 +58,9 @@ SAME_CONTENT = 0.92
 CANDIDATES_PER_CLAIM = 2
 UNRELATED_REFUSES = 0.5  # a claim whose probability of being unrelated is at least this does not join
 CONFIDENT = 0.6  # a model stance below this probability does not make a proposition contested
+CONFIDENT_DISPUTE = 0.9  # nor a model dispute below this: any "not" draws the model toward disagreeing
 NEUTRAL_JOINS = 0.75  # a claim the model reads as discussing without a side joins only this surely
+SPEAKER_JOINS = 0.58  # a claim the model refused joins by its speaker's side only this near the statement
 BLOCK_MAX = 200
 NUMERIC_TOLERANCE = 0.2
 ELLIPTICAL_WORDS = 3
@@ -115,7 +117,8 @@ class Member:
 
     @property
     def confident(self) -> bool:
-        return self.rule != "model" or self.score >= CONFIDENT
+        """Settled by a rule, or read by the model surely enough to make a proposition contested."""
+        return self.rule != "model" or self.score >= (CONFIDENT_DISPUTE if self.stance == "disputes" else CONFIDENT)
 
 
 @dataclass(slots=True)
@@ -165,8 +168,8 @@ def meaning_of(text: str, title: str | None) -> str:
     "Reports Of Its Defeat In Panjshir Are Taliban Propaganda" means "Its Defeat In Panjshir".
     """
     words = WORD.findall(text.lower())
-    if not title or not 0 < len(words) <= ELLIPTICAL_WORDS:
-        return text
+    if not title or not 0 < len(words) <= ELLIPTICAL_WORDS or checkable.DISMISSAL.search(text):
+        return text  # "the rumors propaganda" says what it means
     title_words = title.split()
     lowered = [w.lower().strip(".,:;!?\"'") for w in title_words]
     if words[-1] not in lowered:
@@ -440,13 +443,16 @@ def link(
     if progress:
         progress("stance", len(questions), len(questions))
     joined: dict[int, dict[int, Member]] = {number: dict(core.decided) for number, core in enumerate(cores)}  # core -> claim id -> member
+    refused: dict[int, list[ClaimUnit]] = defaultdict(list)
     for (c, i), row in zip(questions, probabilities, strict=True):
         stance, score = _model_stance(row, stating[i].polarity)
         if stance is not None:
             joined[c][stating[i].id] = Member(stating[i], stance, score, "model")
+        elif float(vectors[i] @ vectors[cores[c].statement_index]) >= SPEAKER_JOINS:
+            refused[c].append(stating[i])  # the speaker's side may still bring it in
     _apply_relations(found, stating, position, core_of, joined, units)
-    for members in joined.values():
-        _consistent_speakers(members)
+    for number, members in joined.items():
+        _consistent_speakers(members, refused.get(number, []))
     propositions = [Proposition(0, core.statement, list(joined[n].values())) for n, core in enumerate(cores) if len(joined[n]) >= 2]
     propositions.extend(_seeded(found, units))
     for number, proposition in enumerate(propositions, 1):
@@ -497,12 +503,14 @@ RELATION_ORDER = {"anaphora": 0, "dismissal": 1, "counter": 2}
 DECISIVE_RULES = frozenset({"denial", "anaphora", "dismissal", "counter", "contrast"})
 
 
-def _consistent_speakers(members: dict[int, Member]) -> None:
-    """A party that takes a side by a certain rule in a document takes it in all its claims there the model found related.
+def _consistent_speakers(members: dict[int, Member], refused: list[ClaimUnit]) -> None:
+    """A party that takes a side by a certain rule in a document takes it in all its claims there near the proposition.
 
     Nazary, who denies the reports that the Taliban took the province, is not read as supporting it when he
-    says the resistance "repelled repeated attacks": the model reads such implied negations poorly, the
-    speaker's side in the same document says how they are meant.
+    says the resistance "repelled repeated attacks", nor as speaking of something else when he adds that
+    "the Taliban had even retreated from some areas": the model reads such implied negations poorly (as
+    agreeing, or as another event), the speaker's side in the same document says how they are meant. Claims
+    the model reads as neutral keep their stance.
     """
     sides: dict[tuple[int, str], set[str]] = defaultdict(set)
     for member in members.values():
@@ -514,6 +522,10 @@ def _consistent_speakers(members: dict[int, Member]) -> None:
             (stance,) = side
             if member.stance != stance:
                 member.stance, member.rule = stance, "speaker"
+    for unit in refused:
+        side = sides.get((unit.document_id, unit.party))
+        if unit.id not in members and side and len(side) == 1:
+            members[unit.id] = Member(unit, next(iter(side)), 1.0, "speaker")
 
 
 def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core], core_of: dict[int, int]) -> list[tuple[int, int]]:
