@@ -87,6 +87,7 @@ class ClaimUnit:
     end: int = 0
     kind: str | None = None  # the speaker's kind: person, organization, unnamed
     role: str | None = None
+    affiliation: str | None = None
     host: bool = False  # the speaker asks the questions of this document's transcript, or is its anchor
     words: set[str] = field(default_factory=set)
     meaning: str = ""  # what is embedded and read: the content, or for an elliptical one ("a defeat") its headline phrase
@@ -100,10 +101,17 @@ class ClaimUnit:
 
     @property
     def party(self) -> str:
-        """Who a side is: a person by surname (`Trump` and `Donald Trump` are one), anyone else by their ledger id."""
+        """Who a side is: a person by surname (`Trump` and `Donald Trump` are one), an organisation by name, anyone else by ledger id."""
         if self.kind == "person" and self.speaker:
             return "person:" + self.speaker.split()[-1].lower()
+        if self.kind == "organization" and self.speaker:
+            return "organization:" + _name_key(self.speaker)
         return f"speaker:{self.speaker_id}"
+
+    @property
+    def voice_of(self) -> str | None:
+        """The organisation a person speaks for, as a party: the council's spokeswoman speaks for the council."""
+        return "organization:" + _name_key(self.affiliation) if self.kind == "person" and self.affiliation else None
 
 
 @dataclass(slots=True)
@@ -118,7 +126,16 @@ class Member:
     @property
     def confident(self) -> bool:
         """Settled by a rule, or read by the model surely enough to make a proposition contested."""
-        return self.rule != "model" or self.score >= (CONFIDENT_DISPUTE if self.stance == "disputes" else CONFIDENT)
+        if self.rule != "model":
+            return True
+        return self.score >= (CONFIDENT_DISPUTE if self.stance == "disputes" and self.unit.polarity == "assert" else CONFIDENT)
+
+    @property
+    def decisive(self) -> bool:
+        """A side a speaker takes beyond doubt: by a rule of the text, or by denying what the model reads as agreeing."""
+        if self.stance == "neutral":
+            return False
+        return self.rule in DECISIVE_RULES or (self.rule == "model" and self.unit.polarity == "deny" and self.score >= CONFIDENT)
 
 
 @dataclass(slots=True)
@@ -146,6 +163,11 @@ class Proposition:
                 for m in sorted(self.members, key=lambda m: (STANCE_ORDER[m.stance], m.unit.id))
             ],
         }
+
+
+def _name_key(name: str) -> str:
+    """`the Highland Defence Council's` and `Highland Defence Council` alike."""
+    return " ".join(w for w in WORD.findall(name.lower().replace("'s", "")) if w != "the")
 
 
 def content_words(text: str) -> set[str]:
@@ -189,8 +211,8 @@ def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimU
         for row in ledger.db.execute("SELECT DISTINCT document_id, speaker_id FROM claims WHERE mode = 'question' AND speaker_id IS NOT NULL")
     }
     rows = ledger.db.execute(
-        "SELECT c.id, c.record, c.speaker_id, s.name, s.kind, s.role, c.polarity, c.document_id, c.content_start, c.content_end,"
-        " d.title FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
+        "SELECT c.id, c.record, c.speaker_id, s.name, s.kind, s.role, s.affiliation, c.polarity, c.document_id, c.content_start,"
+        " c.content_end, d.title FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
         " WHERE c.mode != 'question'"
         + (f" AND c.id IN ({','.join(str(int(i)) for i in claim_ids)})" if claim_ids is not None else "")
         + " ORDER BY c.id"
@@ -203,7 +225,7 @@ def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimU
         units.append(
             ClaimUnit(
                 row["id"], record, text, row["speaker_id"], row["name"], row["polarity"], row["document_id"],
-                row["content_start"], row["content_end"], row["kind"], row["role"],
+                row["content_start"], row["content_end"], row["kind"], row["role"], row["affiliation"],
                 host=checkable.is_host(row["role"], (row["document_id"], row["speaker_id"]) in askers) and not record.get("reported_by"),
                 words=content_words(meaning), meaning=meaning, headline=bool(row["title"]) and text in row["title"],
             )
@@ -453,7 +475,12 @@ def link(
     _apply_relations(found, stating, position, core_of, joined, units)
     for number, members in joined.items():
         _consistent_speakers(members, refused.get(number, []))
-    propositions = [Proposition(0, core.statement, list(joined[n].values())) for n, core in enumerate(cores) if len(joined[n]) >= 2]
+    placed = {claim for n, members in joined.items() if len(cores[n].members) > 1 for claim in members}
+    propositions = [
+        Proposition(0, core.statement, list(joined[n].values())) for n, core in enumerate(cores)
+        # a claim that joined a larger proposition does not also seed one of its own
+        if len(joined[n]) >= 2 and not (len(core.members) == 1 and stating[core.members[0]].id in placed)
+    ]
     propositions.extend(_seeded(found, units))
     for number, proposition in enumerate(propositions, 1):
         proposition.id = number
@@ -514,18 +541,26 @@ def _consistent_speakers(members: dict[int, Member], refused: list[ClaimUnit]) -
     """
     sides: dict[tuple[int, str], set[str]] = defaultdict(set)
     for member in members.values():
-        if member.rule in DECISIVE_RULES and member.stance != "neutral":
+        if member.decisive:
             sides[(member.unit.document_id, member.unit.party)].add(member.stance)
+
+    def side_of(unit: ClaimUnit) -> str | None:
+        found = set(sides.get((unit.document_id, unit.party), set()))
+        voice = unit.voice_of
+        if not found and voice:  # "the council's spokeswoman" speaks for the Highland Defence Council
+            for (document, party), stances in sides.items():
+                if document == unit.document_id and (party == voice or party.endswith(" " + voice.split(":", 1)[1])):
+                    found |= stances
+        return next(iter(found)) if len(found) == 1 else None
+
     for member in members.values():
-        side = sides.get((member.unit.document_id, member.unit.party))
-        if member.rule == "model" and member.stance != "neutral" and side and len(side) == 1:
-            (stance,) = side
-            if member.stance != stance:
-                member.stance, member.rule = stance, "speaker"
+        side = side_of(member.unit)
+        if member.rule == "model" and not member.decisive and member.stance != "neutral" and side and member.stance != side:
+            member.stance, member.rule = side, "speaker"
     for unit in refused:
-        side = sides.get((unit.document_id, unit.party))
-        if unit.id not in members and side and len(side) == 1:
-            members[unit.id] = Member(unit, next(iter(side)), 1.0, "speaker")
+        side = side_of(unit)
+        if unit.id not in members and side:
+            members[unit.id] = Member(unit, side, 1.0, "speaker")
 
 
 def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core], core_of: dict[int, int]) -> list[tuple[int, int]]:
