@@ -6,22 +6,23 @@ from counterclaim.link.checkable import anaphoric_stance, clean, is_courtesy, is
 
 
 @pytest.mark.parametrize(
-    ("text", "stance"),
+    ("text", "polarity", "stance"),
     [
-        ("We refute this.", "disputes"),
-        ("We deny that.", "disputes"),
-        ("the claim", "disputes"),
-        ("the army's account", "disputes"),
-        ("That is not true.", "disputes"),
-        ("That's a lie", "disputes"),
-        ("That's true.", "supports"),
-        ("That is not wrong", "supports"),
-        ("The army captured the pass", None),
-        ("That the army captured the pass is true", None),
+        ("We refute this.", "assert", "disputes"),
+        ("We deny that.", "deny", "disputes"),
+        ("the claim", "deny", "disputes"),
+        ("the army's account", "deny", "disputes"),
+        ("it", "assert", None),
+        ("That is not true.", "assert", "disputes"),
+        ("That's a lie", "assert", "disputes"),
+        ("That's true.", "assert", "supports"),
+        ("That is not wrong", "assert", "supports"),
+        ("The army captured the pass", "assert", None),
+        ("That the army captured the pass is true", "assert", None),
     ],
 )
-def test_a_claim_that_only_points_back_passes_a_verdict(text, stance):
-    assert anaphoric_stance(text) == stance
+def test_a_claim_that_only_points_back_passes_a_verdict(text, polarity, stance):
+    assert anaphoric_stance(text, polarity) == stance
 
 
 def test_courtesies_questions_and_empty_address_say_nothing_checkable():

@@ -129,7 +129,10 @@ def test_propositions_keep_their_ids_across_relinks_and_retired_ids_are_never_re
     units = load_units(ledger)
     assert len(units) >= 5
     a, b, c, d, e = units[:5]
-    first = [Proposition(0, "first", [Member(a, "supports"), Member(b, "disputes")]), Proposition(0, "second", [Member(c, "supports"), Member(d, "supports")])]
+    first = [
+        Proposition(0, "first", [Member(a, "supports"), Member(b, "disputes")]),
+        Proposition(0, "second", [Member(c, "supports"), Member(d, "supports")]),
+    ]
     store(ledger, first)
     ids = {p.statement: p.id for p in first}
     # relinked: the second proposition gained a claim and comes first now; the first is gone; a new one appears

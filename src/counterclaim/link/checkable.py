@@ -39,10 +39,11 @@ TRUE_WORDS = r"true|right|correct|accurate|exactly right|absolutely right"
 REFERRING_NOUNS = r"claims?|reports?|rumou?rs?|allegations?|accusations?|story|stories|account|version|narrative|assertions?|suggestions?|idea"
 POINTER = rf"(this|that|it|these|those|them|such ({REFERRING_NOUNS})|the ({REFERRING_NOUNS})|(?:the\s+)?\w+'s?\s+({REFERRING_NOUNS}))"
 ANAPHORIC_DENIAL = re.compile(
-    rf"^\W*(?:(?:we|i|they|he|she|the \w+)\s+(?:\w+\s+)?(?:deny|denies|denied|refute|refutes|refuted|reject|rejects|rejected|dismiss|dismisses"
-    rf"|dismissed|dispute|disputes|disputed|rebut|rebuts|rebutted)\s+)?{POINTER}\W*$",
+    rf"^\W*(?:we|i|they|he|she|the \w+)\s+(?:\w+\s+)?(?:deny|denies|denied|refute|refutes|refuted|reject|rejects|rejected|dismiss|dismisses"
+    rf"|dismissed|dispute|disputes|disputed|rebut|rebuts|rebutted)\s+{POINTER}\W*$",
     re.IGNORECASE,
 )
+BARE_POINTER = re.compile(rf"^\W*{POINTER}\W*$", re.IGNORECASE)
 ANAPHORIC_VERDICT = re.compile(
     rf"^\W*(?:but\s+|and\s+|no,?\s+|well,?\s+)?(?P<pointer>that|this|it|which)(?:\s+is|'s|\s+was)\s+(?P<negation>not\s+|n't\s+|never\s+)?"
     rf"(?:(?:simply|just|totally|completely|absolutely|a|an|all|pure|complete|total|utter)\s+)*(?P<verdict>{FALSE_WORDS}|{TRUE_WORDS})\W*$",
@@ -57,7 +58,8 @@ ASIDE = re.compile(r"\s+[\u2014\u2013]\s[^\u2014\u2013]*(?:[\u2014\u2013]|$)")
 
 def clean(text: str) -> str:
     """A content as a statement: no quotation marks, aside between dashes or trailing punctuation, no leading `that`."""
-    text = " ".join(ASIDE.sub(" ", re.sub(r"[\"\u201c\u201d]", "", text)).split()).strip(" ,.;:-\u2014")
+    text = re.sub(r"[\"\u201c\u201d]", "", text).replace("\u2019", "'").replace("\u2018", "'")
+    text = " ".join(ASIDE.sub(" ", text).split()).strip(" ,.;:-\u2014")
     return re.sub(r"^that\s+", "", text, flags=re.IGNORECASE)
 
 
@@ -75,13 +77,14 @@ def says_something(text: str, names: set[str]) -> bool:
     return len(meaningful) >= 2
 
 
-def anaphoric_stance(text: str) -> str | None:
+def anaphoric_stance(text: str, polarity: str = "assert") -> str | None:
     """`disputes` or `supports` when the claim only passes a verdict on something said before it, else None.
 
-    `We refute this.`, `That's not true`, `dismissed the claim`, `rejected the army's account`: disputes.
-    `That's true`, `That is correct`: supports. `That's not wrong`: supports.
+    `We refute this.`, `That's not true`, a denial whose content is `the claim` or `the army's account`:
+    disputes. `That's true`, `That is correct`: supports. `That's not wrong`: supports. A bare pointer that
+    is not denied (`said it`) passes no verdict.
     """
-    if ANAPHORIC_DENIAL.match(text):
+    if ANAPHORIC_DENIAL.match(text) or (polarity == "deny" and BARE_POINTER.match(text)):
         return "disputes"
     match = ANAPHORIC_VERDICT.match(text)
     if match is None:

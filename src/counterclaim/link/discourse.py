@@ -162,7 +162,7 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
     result = Discourse()
     reports = [u for u in ordered if _is_report(u)]
     for index, unit in enumerate(ordered):
-        stance = anaphoric_stance(unit.text) if not _is_report(unit) else None
+        stance = anaphoric_stance(unit.text, unit.polarity) if not _is_report(unit) else None
         if stance is not None:
             result.anaphoric.add(unit.id)
             before = [c for c in ordered[:index] if c.id not in result.anaphoric and c.end <= unit.start + 1]

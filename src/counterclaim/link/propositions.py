@@ -57,8 +57,8 @@ CANDIDATE_COSINE = 0.55
 SAME_CONTENT = 0.92
 CANDIDATES_PER_CLAIM = 2
 UNRELATED_REFUSES = 0.5  # a claim whose probability of being unrelated is at least this does not join
-CONFIDENT = 0.6  # a model stance below this probability does not make a proposition contested
-CONFIDENT_DISPUTE = 0.9  # nor a model dispute below this: any "not" draws the model toward disagreeing
+CONFIDENT = 0.6  # a denial of what the model reads as agreeing (or disagreeing) below this does not make a proposition contested
+CONFIDENT_MODEL = 0.97  # nor any other stance the model gives below this: it reads a "not" as disagreeing and a shared topic as agreeing
 NEUTRAL_JOINS = 0.75  # a claim the model reads as discussing without a side joins only this surely
 SPEAKER_JOINS = 0.58  # a claim the model refused joins by its speaker's side only this near the statement
 BLOCK_MAX = 200
@@ -128,7 +128,7 @@ class Member:
         """Settled by a rule, or read by the model surely enough to make a proposition contested."""
         if self.rule != "model":
             return True
-        return self.score >= (CONFIDENT_DISPUTE if self.stance == "disputes" and self.unit.polarity == "assert" else CONFIDENT)
+        return self.score >= (CONFIDENT if self.unit.polarity == "deny" else CONFIDENT_MODEL)
 
     @property
     def decisive(self) -> bool:
@@ -253,7 +253,7 @@ def eligible(units: list[ClaimUnit], texts: dict[int, str]) -> list[ClaimUnit]:
         sentence = layout.sentence_text(unit.start) if layout else unit.text
         if checkable.is_question(unit.text) or (checkable.is_question(sentence) and unit.record.get("mode") != "direct"):
             continue
-        if checkable.anaphoric_stance(unit.text) is None and not checkable.says_something(unit.meaning, _names(unit)):
+        if checkable.anaphoric_stance(unit.text, unit.polarity) is None and not checkable.says_something(unit.meaning, _names(unit)):
             continue
         kept.append(unit)
     return kept
@@ -660,6 +660,8 @@ def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
             for b, qb in found[i + 1 :]:
                 if a.party == b.party or VAGUE_NUMBERS.search(qa["text"]) or VAGUE_NUMBERS.search(qb["text"]):
                     continue  # "hundreds of" only says "at least 100": no conflict with "300"
+                if min(float(qa["value"]), float(qb["value"])) < 2:
+                    continue  # "one such email" counts nothing against "72 emails"
                 low, high = sorted((float(qa["value"]), float(qb["value"])))
                 if high > 0 and (high - low) / high > NUMERIC_TOLERANCE:
                     conflicts.append({
