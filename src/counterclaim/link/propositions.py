@@ -58,7 +58,8 @@ SAME_CONTENT = 0.92
 CANDIDATES_PER_CLAIM = 2
 UNRELATED_REFUSES = 0.5  # a claim whose probability of being unrelated is at least this does not join
 CONFIDENT = 0.6  # a denial of what the model reads as agreeing (or disagreeing) below this does not make a proposition contested
-CONFIDENT_MODEL = 0.97  # nor any other stance the model gives below this: it reads a "not" as disagreeing and a shared topic as agreeing
+CONFIDENT_MODEL = 0.97  # nor any other stance the model gives below this, and only of a claim that restates the statement:
+RESTATES = 0.5  # the model reads a "not" as disagreeing and a shared topic as agreeing
 NEUTRAL_JOINS = 0.75  # a claim the model reads as discussing without a side joins only this surely
 SPEAKER_JOINS = 0.58  # a claim the model refused joins by its speaker's side only this near the statement
 BLOCK_MAX = 200
@@ -122,13 +123,16 @@ class Member:
     stance: str
     score: float = 1.0
     rule: str = "model"
+    restates: bool = False  # the claim says the statement in its own words (negated or not)
 
     @property
     def confident(self) -> bool:
         """Settled by a rule, or read by the model surely enough to make a proposition contested."""
         if self.rule != "model":
             return True
-        return self.score >= (CONFIDENT if self.unit.polarity == "deny" else CONFIDENT_MODEL)
+        if self.unit.polarity == "deny":
+            return self.score >= CONFIDENT
+        return self.restates and self.score >= CONFIDENT_MODEL
 
     @property
     def decisive(self) -> bool:
@@ -172,6 +176,20 @@ def _name_key(name: str) -> str:
 
 def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
+
+
+def _stems(text: str) -> set[str]:
+    return {re.sub(r"(ing|ed|es|s)$", "", w) for w in content_words(text)}
+
+
+def restates(text: str, statement: str, stance: str) -> bool:
+    """Whether a text says the statement in its own words (at least half of its content words, by stem), negated when it
+    disputes it: `The Guard did not shell the dam` disputes `Guard artillery shelled the Brenna dam` in its words;
+    `six skywriting planes filled the skies with anti-Trump messages` disputes nothing it restates."""
+    wanted = _stems(statement)
+    if not wanted or len(wanted & _stems(text)) / len(wanted) < RESTATES:
+        return False
+    return (negated(text) != negated(statement)) == (stance == "disputes")
 
 
 def negated(text: str) -> bool:
@@ -469,7 +487,7 @@ def link(
     for (c, i), row in zip(questions, probabilities, strict=True):
         stance, score = _model_stance(row, stating[i].polarity)
         if stance is not None:
-            joined[c][stating[i].id] = Member(stating[i], stance, score, "model")
+            joined[c][stating[i].id] = Member(stating[i], stance, score, "model", restates(stating[i].reading, cores[c].statement, stance))
         elif float(vectors[i] @ vectors[cores[c].statement_index]) >= SPEAKER_JOINS:
             refused[c].append(stating[i])  # the speaker's side may still bring it in
     _apply_relations(found, stating, position, core_of, joined, units)
