@@ -60,7 +60,7 @@ UNRELATED_REFUSES = 0.5  # a claim whose probability of being unrelated is at le
 CONFIDENT = 0.6  # a denial of what the model reads as agreeing (or disagreeing) below this does not make a proposition contested
 CONFIDENT_MODEL = 0.97  # nor any other stance the model gives below this, and only of a claim that restates the statement:
 RESTATES = 0.5  # the model reads a "not" as disagreeing and a shared topic as agreeing
-NEUTRAL_JOINS = 0.75  # a claim the model reads as discussing without a side joins only this surely
+NEUTRAL_JOINS = 0.9  # a claim the model reads as discussing without a side joins only this surely
 SPEAKER_JOINS = 0.58  # a claim the model refused joins by its speaker's side only this near the statement
 BLOCK_MAX = 200
 NUMERIC_TOLERANCE = 0.2
@@ -456,7 +456,8 @@ def link(
     cores: list[_Core] = []
     core_of: dict[int, int] = {}
     groups = _join(cluster(stating, vectors), [(position[e], position[t]) for e, t in stands_for.items() if e in position and t in position])
-    for members in _merge_statements(groups, stating, vectors):
+    groups, origin = _merge_statements(groups, stating, vectors)
+    for members in groups:
         best, statement = _statement(members, stating, vectors)
         centre = vectors[members].mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
@@ -470,6 +471,10 @@ def link(
         head = stating[core.statement_index]
         for i in core.members:
             ruled = _rule_stance(stating[i], head, core.statement, float(vectors[i] @ vectors[core.statement_index]))
+            if ruled is None and i in origin:  # the same content as the statement of a group merged in for saying the same
+                sub = stating[origin[i]]
+                ruled = _rule_stance(stating[i], sub, readable(assertive(sub.text)), float(vectors[i] @ vectors[origin[i]]))
+                ruled = (ruled[0], "merged" if ruled[1] == "statement" else ruled[1]) if ruled else None
             if ruled is not None:
                 core.decided[stating[i].id] = Member(stating[i], ruled[0], 1.0, ruled[1])
             else:
@@ -521,8 +526,9 @@ def _join(groups: list[list[int]], links: list[tuple[int, int]]) -> list[list[in
     return sorted((sorted(g) for g in joined.values()), key=lambda g: (-len(g), g[0]))
 
 
-def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors: np.ndarray) -> list[list[int]]:
-    """Groups of two or more claims whose central statements say the same (cosine MERGE_STATEMENTS or more) are one.
+def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors: np.ndarray) -> tuple[list[list[int]], dict[int, int]]:
+    """Groups of two or more claims whose central statements say the same (cosine MERGE_STATEMENTS or more) are one;
+    and the central claim of the group each member came from.
 
     Average linkage keeps groups apart when their members carry asides and detail ("the Taliban have taken
     control of the province — the last major territory ...", "the Taliban has taken over Panjshir"); their
@@ -532,8 +538,9 @@ def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors
 
     large = [g for g in groups if len(g) >= 2]
     if len(large) < 2:
-        return groups
+        return groups, {}
     heads = [_statement(g, stating, vectors)[0] for g in large]
+    origin = {i: head for group, head in zip(large, heads, strict=True) for i in group}
     similarity = vectors[heads] @ vectors[heads].T
     parent = list(range(len(large)))
     for a, b in sorted(zip(*np.nonzero(np.triu(similarity >= MERGE_STATEMENTS, k=1)), strict=True), key=lambda ab: -similarity[ab]):
@@ -541,7 +548,9 @@ def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors
     merged: dict[int, list[int]] = defaultdict(list)
     for n, group in enumerate(large):
         merged[_find(parent, n)].extend(group)
-    return sorted([sorted(g) for g in merged.values()] + [g for g in groups if len(g) < 2], key=lambda g: (-len(g), g[0]))
+    merged_groups = [sorted(g) for g in merged.values()]
+    origin = {i: origin[i] for g in merged_groups if len({origin[i] for i in g}) > 1 for i in g}
+    return sorted(merged_groups + [g for g in groups if len(g) < 2], key=lambda g: (-len(g), g[0])), origin
 
 
 RELATION_ORDER = {"anaphora": 0, "dismissal": 1, "counter": 2}
