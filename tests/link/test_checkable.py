@@ -2,7 +2,7 @@
 
 import pytest
 
-from counterclaim.link.checkable import anaphoric_stance, clean, is_courtesy, is_host, is_question, says_something
+from counterclaim.link.checkable import anaphoric_stance, clean, is_courtesy, is_host, is_question, pointer_owner, says_something
 
 
 @pytest.mark.parametrize(
@@ -19,10 +19,22 @@ from counterclaim.link.checkable import anaphoric_stance, clean, is_courtesy, is
         ("That is not wrong", "assert", "supports"),
         ("The army captured the pass", "assert", None),
         ("That the army captured the pass is true", "assert", None),
+        ("that criticism", "deny", "disputes"),
+        ("Clinton\u2019s charges about his stance on Obama", "deny", "disputes"),
+        ("it happened", "deny", "disputes"),
+        ("it happened", "assert", None),
+        ("Trump\u2019s claim to understand the middle class", "deny", None),  # says what is denied: not a pointer
+        ("the claim that the army fled", "deny", None),
     ],
 )
 def test_a_claim_that_only_points_back_passes_a_verdict(text, polarity, stance):
     assert anaphoric_stance(text, polarity) == stance
+
+
+def test_a_pointer_may_name_whose_words_it_means():
+    assert pointer_owner("Clinton\u2019s charges about his stance on Obama") == "Clinton"
+    assert pointer_owner("We reject the army's account.") == "army"
+    assert pointer_owner("that criticism") is None
 
 
 def test_courtesies_questions_and_empty_address_say_nothing_checkable():

@@ -47,3 +47,27 @@ def test_layout_finds_sentences_and_paragraphs():
     layout = Layout("One. Two?\nThree.")
     assert layout.sentence(0) == layout.sentence(3) != layout.sentence(5)
     assert layout.paragraph(5) == 0 and layout.paragraph(11) == 1
+
+
+NEWS = (
+    "The mayor said the bridge was closed for repairs. Councillor Ruiz said the works were finished in May.\n\n"
+    "The mayor later dismissed Ruiz's charges about the works, saying crews were still on site.\n"
+)
+
+
+def test_a_pointer_that_names_its_owner_points_only_at_that_speakers_claims():
+    def at(number, text, speaker, name, polarity="assert"):
+        start = NEWS.index(text)
+        return ClaimUnit(number, {"speaker": {"aliases": [name]}}, text, speaker, name, polarity, 1, start, start + len(text), "person")
+
+    found = analyse([
+        at(1, "the bridge was closed for repairs", 1, "Ana Mayor"),
+        at(2, "the works were finished in May", 2, "Luis Ruiz"),
+        at(3, "Ruiz's charges about the works", 1, "Ana Mayor", "deny"),
+        at(4, "crews were still on site", 1, "Ana Mayor"),
+    ], NEWS)
+    relations = {r.unit: (r.targets, r.stance, r.rule) for r in found.relations}
+    assert relations[3] == ([2], "disputes", "anaphora")
+    alone = [at(1, "the bridge was closed for repairs", 1, "Ana Mayor"), at(3, "Ruiz's charges about the works", 1, "Ana Mayor", "deny")]
+    without_owner = analyse(alone, NEWS)
+    assert not [r for r in without_owner.relations if r.unit == 3]  # Ruiz said nothing before: the pointer points at nobody

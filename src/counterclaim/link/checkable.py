@@ -36,8 +36,18 @@ FALSE_WORDS = (
     r"|misinformation|hoax|fiction|myths?|smears?|slander\w*|wrong|incorrect|inaccurate|not accurate|not correct|ridiculous|absurd"
 )
 TRUE_WORDS = r"true|right|correct|accurate|exactly right|absolutely right"
-REFERRING_NOUNS = r"claims?|reports?|rumou?rs?|allegations?|accusations?|story|stories|account|version|narrative|assertions?|suggestions?|idea"
-POINTER = rf"(this|that|it|these|those|them|such ({REFERRING_NOUNS})|the ({REFERRING_NOUNS})|(?:the\s+)?\w+'s?\s+({REFERRING_NOUNS}))"
+REFERRING_NOUNS = (
+    r"claims?|reports?|reporting|rumou?rs?|allegations?|accusations?|charges?|criticisms?|critiques?|characteri[sz]ations?"
+    r"|story|stories|account|version|narrative|assertions?|suggestions?|idea"
+)
+OWNER = r"(?P<owner>[A-Z][\w.-]*)['\u2019]s?"
+# what the pointed-at words are about ("Clinton's charges about his stance on Obama"): they name no proposition of their own
+ABOUT = r"(?:\s+(?:about|of|on|over|regarding|against)\s+[^.;:]{1,80})?"
+POINTER = (
+    rf"(this|that|it|these|those|them|(?:such|the|this|that|these|those)\s+(?:\w+\s+)?({REFERRING_NOUNS}){ABOUT}"
+    rf"|(?:the\s+)?{OWNER}\s+(?:\w+\s+)?({REFERRING_NOUNS}){ABOUT}"
+    r"|(?:that\s+)?(?:it|this|that|any of (?:it|this|that))\s+(?:ever\s+|had\s+|has\s+|really\s+)*(?:happened|occurred|took place))"
+)
 ANAPHORIC_DENIAL = re.compile(
     rf"^\W*(?:we|i|they|he|she|the \w+)\s+(?:\w+\s+)?(?:deny|denies|denied|refute|refutes|refuted|reject|rejects|rejected|dismiss|dismisses"
     rf"|dismissed|dispute|disputes|disputed|rebut|rebuts|rebutted)\s+{POINTER}\W*$",
@@ -75,6 +85,12 @@ def says_something(text: str, names: set[str]) -> bool:
     """At least two words that are neither function words nor names: `Hey, Joe, let me just tell you, Joe` says nothing."""
     meaningful = [w for w in WORD.findall(text.lower()) if w not in FUNCTION_WORDS and w not in names]
     return len(meaningful) >= 2
+
+
+def pointer_owner(text: str) -> str | None:
+    """Whose words an anaphoric claim points at, when it names them: `Clinton` in `dismissed Clinton's charges`."""
+    match = ANAPHORIC_DENIAL.match(text) or BARE_POINTER.match(text)
+    return match.group("owner") if match else None
 
 
 def anaphoric_stance(text: str, polarity: str = "assert") -> str | None:

@@ -30,13 +30,16 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from counterclaim.link.checkable import DISMISSAL, anaphoric_stance, clean
+from counterclaim.link.checkable import DISMISSAL, anaphoric_stance, clean, pointer_owner
 
 if TYPE_CHECKING:
     from counterclaim.link.propositions import ClaimUnit
 
 REPORT_NOUNS = re.compile(r"\b(reports?|rumou?rs?|claims?|allegations?|stories|story|narratives?|accounts?|accusations?|speculation)\b", re.I)
-PLURAL_POINTER = re.compile(r"\b(these|those|them|claims|reports|rumou?rs|allegations|accusations|stories|account|version|narrative)\b", re.I)
+PLURAL_POINTER = re.compile(
+    r"\b(these|those|them|claims|reports|reporting|rumou?rs|allegations|accusations|charges|criticisms?|critiques?|stories|account|version|narrative)\b",
+    re.I,
+)
 CONTRAST = re.compile(
     r"\b(?P<verb>say|says|said|claim|claims|claimed|insist|insists|insisted|promise|promises|promised|pretend|pretends|pretended)\s+"
     r"(?:that\s+)?(?P<x>[^,;.]+?),?\s+but\s+(?P<y>[^.;]+)",
@@ -99,10 +102,20 @@ def _is_report(unit: ClaimUnit) -> bool:
     return unit.kind == "unnamed" and bool(REPORT_NOUNS.search(unit.speaker or ""))
 
 
+def _names_of(unit: ClaimUnit) -> set[str]:
+    speaker = unit.record.get("speaker") or {}
+    names = [unit.speaker or "", *speaker.get("aliases", [])]
+    return {word.lower() for name in names for word in re.findall(r"[\w-]+", name)}
+
+
 def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tuple[list[ClaimUnit], list[ClaimUnit]]:
-    """What an anaphoric claim points back at, and the denier's own claims voiced in between."""
+    """What an anaphoric claim points back at, and the denier's own claims voiced in between.
+
+    A pointer that names whose words it means (`Clinton's charges`) points only at that speaker's claims.
+    """
     paragraph = layout.paragraph(unit.start)
     plural = bool(PLURAL_POINTER.search(unit.text))
+    owner = pointer_owner(unit.text)
     passed: list[ClaimUnit] = []
     for back in range(LOOK_BACK_PARAGRAPHS + 1):
         scope = [c for c in before if layout.paragraph(c.start) == paragraph - back]
@@ -111,10 +124,12 @@ def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tu
                 if back == 0:
                     passed.append(candidate)
                 continue
+            if owner and owner.lower() not in _names_of(candidate):
+                continue
             if not plural:
                 return [candidate], passed
             return [c for c in scope if c.speaker_id == candidate.speaker_id], passed
-    if passed:  # only the denier's own sentences before it: the nearest is the view refuted
+    if passed and not owner:  # only the denier's own sentences before it: the nearest is the view refuted
         return [passed[0]], passed
     return [], []
 

@@ -183,11 +183,12 @@ def _stems(text: str) -> set[str]:
 
 
 def restates(text: str, statement: str, stance: str) -> bool:
-    """Whether a text says the statement in its own words (at least half of its content words, by stem), negated when it
-    disputes it: `The Guard did not shell the dam` disputes `Guard artillery shelled the Brenna dam` in its words;
-    `six skywriting planes filled the skies with anti-Trump messages` disputes nothing it restates."""
-    wanted = _stems(statement)
-    if not wanted or len(wanted & _stems(text)) / len(wanted) < RESTATES:
+    """Whether a text says the statement in its own words (at least half of the content words of each are in the other,
+    by stem), negated when it disputes it: `The Guard did not shell the dam` disputes `Guard artillery shelled the
+    Brenna dam` in its words; `six skywriting planes filled the skies with anti-Trump messages` restates nothing of
+    `can't argue with the anti-Trump skywriting`, and a long claim that mentions the statement's words says more."""
+    wanted, said = _stems(statement), _stems(text)
+    if not wanted or not said or min(len(wanted & said) / len(wanted), len(wanted & said) / len(said)) < RESTATES:
         return False
     return (negated(text) != negated(statement)) == (stance == "disputes")
 
@@ -473,8 +474,12 @@ def link(
             ruled = _rule_stance(stating[i], head, core.statement, float(vectors[i] @ vectors[core.statement_index]))
             if ruled is None and i in origin:  # the same content as the statement of a group merged in for saying the same
                 sub = stating[origin[i]]
-                ruled = _rule_stance(stating[i], sub, readable(assertive(sub.text)), float(vectors[i] @ vectors[origin[i]]))
-                ruled = (ruled[0], "merged" if ruled[1] == "statement" else ruled[1]) if ruled else None
+                sub_statement = readable(assertive(sub.text))
+                # its stance carries over only when the two statements say the same in the same words: embeddings
+                # put "she is not fit to serve" near "her email server was vulnerable"
+                if restates(sub_statement, core.statement, "supports"):
+                    ruled = _rule_stance(stating[i], sub, sub_statement, float(vectors[i] @ vectors[origin[i]]))
+                    ruled = (ruled[0], "merged" if ruled[1] == "statement" else ruled[1]) if ruled else None
             if ruled is not None:
                 core.decided[stating[i].id] = Member(stating[i], ruled[0], 1.0, ruled[1])
             else:
