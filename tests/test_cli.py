@@ -118,8 +118,15 @@ def test_check_lists_the_claims_on_a_statement_by_side(tmp_path):
     assert any(speaker == "Mira Castell" for speaker, _ in sides["disputes"])
     for finding in found["supports"] + found["disputes"]:
         assert finding["document"] and finding["passage"]["spans"] and "claim_id" in finding["claim"]
+    assert all(f["stance_by"] == "model" for f in found["supports"] + found["disputes"])  # nothing linked yet
+    assert run("contested", "--db", db, "--format", "json").returncode == 0
+    linked = json.loads(run("check", "The Northern Army captured the Kessel bridge", "--db", db, "--format", "json").stdout)
+    # the proposition `contested` stored says the statement: its rule-settled sides are the answer's
+    settled = {(f["speaker"], f["stance_by"].split()[0]) for f in linked["disputes"]}
+    assert ("Mira Castell", "proposition") in settled
+    assert any(f["speaker"] == "Northern Army" and f["stance_by"].startswith("proposition") for f in linked["supports"])
     table = run("check", "The Northern Army captured the Kessel bridge", "--db", db)
-    assert table.returncode == 0 and "disputes" in table.stdout and "Mira Castell" in table.stdout
+    assert table.returncode == 0 and "disputes" in table.stdout and "Mira Castell" in table.stdout and "prop." in table.stdout
     assert run("check", "   ", "--db", db).returncode == 1
     missing = run("check", "anything", "--db", str(tmp_path / "none.db"))
     assert missing.returncode == 1 and "no such ledger" in missing.stderr and "Traceback" not in missing.stderr

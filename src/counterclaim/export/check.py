@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 def write_check(result: CheckResult, out: TextIO) -> None:
-    """One table per side, the surest first; each claim with speaker, affiliation, document, date and its propositions."""
+    """One table per side, the surest first; each claim with what settled its side (the model, or a stored proposition's
+    rule), speaker, affiliation, document, date and its propositions."""
     console = Console(file=out, width=None if out.isatty() else 160)
     console.print(Text(f"{result.statement}: {result.candidates} candidate claims, {result.read} read, {len(result.findings)} bear on it"))
     for side in ("supports", "disputes", "neutral"):
@@ -24,6 +25,7 @@ def write_check(result: CheckResult, out: TextIO) -> None:
             continue
         table = Table(title=Text(f"{side} ({len(findings)})", style=STANCE_STYLE[side]), expand=True)
         table.add_column("p", no_wrap=True)
+        table.add_column("by", no_wrap=True)
         table.add_column("speaker", max_width=24)
         table.add_column("affiliation", max_width=20)
         table.add_column("doc", max_width=18, no_wrap=True)
@@ -33,7 +35,8 @@ def write_check(result: CheckResult, out: TextIO) -> None:
         for finding in findings:
             start, end = finding.claim["content"]["spans"][0][0], finding.claim["content"]["spans"][-1][1]
             table.add_row(
-                f"{finding.score:.2f}", Text(finding.speaker or "-"), Text(finding.affiliation or "-"), Text(finding.document),
+                f"{finding.score:.2f}", finding.stance_by.replace("proposition ", "prop. "),
+                Text(finding.speaker or "-"), Text(finding.affiliation or "-"), Text(finding.document),
                 finding.date or "-", Text(f"{finding.claim['content']['text']}  [{start}-{end}]"),
                 Text(", ".join(f"{p['id']} ({p['stance']})" for p in finding.propositions) or "-"),
             )

@@ -402,7 +402,7 @@ def _rule_stance(unit: ClaimUnit, statement_unit: ClaimUnit, statement: str, cos
     return stance, "denial" if unit.polarity == "deny" else "report" if unit.kind == "unnamed" else "wording"
 
 
-def _model_stance(probabilities: np.ndarray, polarity: str) -> tuple[str | None, float]:
+def model_stance(probabilities: np.ndarray, polarity: str) -> tuple[str | None, float]:
     """The stance the cross-encoder reads, turned for a denial (denying a text that agrees with X disputes X); None when unrelated."""
     agree, disagree, discuss, unrelated = (float(p) for p in probabilities)
     if polarity == "deny":
@@ -495,7 +495,7 @@ def link(
     joined: dict[int, dict[int, Member]] = {number: dict(core.decided) for number, core in enumerate(cores)}  # core -> claim id -> member
     refused: dict[int, list[ClaimUnit]] = defaultdict(list)
     for (c, i), row in zip(questions, probabilities, strict=True):
-        stance, score = _model_stance(row, stating[i].polarity)
+        stance, score = model_stance(row, stating[i].polarity)
         if stance is not None:
             joined[c][stating[i].id] = Member(stating[i], stance, score, "model", restates(stating[i].reading, cores[c].statement, stance))
         elif float(vectors[i] @ vectors[cores[c].statement_index]) >= SPEAKER_JOINS:
@@ -635,7 +635,7 @@ def _same_voice(a: ClaimUnit, b: ClaimUnit) -> bool:
     return a.document_id == b.document_id and a.party == b.party
 
 
-def _compose(relation: str, target: str) -> str:
+def composed_stance(relation: str, target: str) -> str:
     """The stance of a claim that takes `relation` toward a claim that takes `target`: disputing a denial supports."""
     if relation == "neutral" or target == "neutral":
         return "neutral"
@@ -664,7 +664,7 @@ def _apply_relations(
                     held = Member(pointed, "supports" if pointed.polarity == "assert" else "disputes", 1.0, "antecedent")
                     members[target] = held
                 if held is not None and (number, unit.id) not in ruled:  # a rule of the text outranks the model
-                    members[unit.id] = Member(unit, _compose(relation.stance, held.stance), 1.0, relation.rule)
+                    members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), 1.0, relation.rule)
                     ruled.add((number, unit.id))
 
 
