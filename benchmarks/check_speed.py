@@ -5,8 +5,10 @@ then the cross-encoder on the nearest.
 
 The ledger is synthetic: claims from templates ("{party} forces {verb} {town}"), two
 hundred to a document, with their MiniLM vectors stored as `contested` or a first
-`check` would store them (each distinct sentence embedded once, before timing). The
-statements checked are sentences in the same words. The time is that of `check()` in
+`check` would store them (each distinct sentence embedded once, before timing), and the
+claims of each sentence stored as one proposition, as after `contested`, so that `check` also
+reads the propositions of its candidates. The statements checked are sentences in the same
+words. The time is that of `check()` in
 a process whose models are loaded, as in a server; a command-line call adds the start
 of Python, torch and the models (printed too).
 """
@@ -40,13 +42,15 @@ def sentence(topic: int, verb: str) -> str:
 
 
 def build(path: Path, n: int, seed: int = 0) -> None:
-    """A ledger of n synthetic claims with stored vectors."""
+    """A ledger of n synthetic claims with stored vectors, linked: the claims of each sentence are a stored proposition
+    (so `check` also reads the propositions of its candidates, as on a ledger `contested` has linked)."""
     rng = np.random.default_rng(seed)
     topics = max(10, n // 25)
     drawn = [(int(rng.integers(topics)), VERBS[int(rng.integers(len(VERBS)))]) for _ in range(n)]
     texts = sorted({sentence(topic, verb) for topic, verb in drawn})
     vector_of = dict(zip(texts, embed(texts), strict=True))
     draws = iter(drawn)
+    members: dict[str, list[int]] = {}
     with Ledger(path) as ledger, ledger.db:
         db = ledger.db
         for document in range(0, n, PER_DOCUMENT):
@@ -74,6 +78,13 @@ def build(path: Path, n: int, seed: int = 0) -> None:
                 ).lastrowid
                 db.execute("INSERT INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)",
                            (claim, meaning_hash(text), vector_of[text].astype(np.float16).tobytes()))
+                members.setdefault(text, []).append(claim)
+        for text, claims_of_text in members.items():
+            proposition = db.execute("INSERT INTO propositions (statement) VALUES (?)", (text,)).lastrowid
+            db.executemany(
+                "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule) VALUES (?, ?, 'supports', 1.0, ?)",
+                [(proposition, claim, "statement" if k == 0 else "wording") for k, claim in enumerate(claims_of_text)],
+            )
 
 
 def main() -> None:

@@ -71,3 +71,21 @@ def test_a_pointer_that_names_its_owner_points_only_at_that_speakers_claims():
     alone = [at(1, "the bridge was closed for repairs", 1, "Ana Mayor"), at(3, "Ruiz's charges about the works", 1, "Ana Mayor", "deny")]
     without_owner = analyse(alone, NEWS)
     assert not [r for r in without_owner.relations if r.unit == 3]  # Ruiz said nothing before: the pointer points at nobody
+
+
+WIRE = (
+    "The Associated Press reported that the mayor met donors at 85 of 154 meetings.\n\n"
+    "A spokesman, Tom Reed, said the AP report is misleading and cherry-picked a few days.\n"
+)
+
+
+def test_a_dismissal_of_a_named_report_disputes_that_outlets_claims():
+    def at(number, text, speaker, name, kind):
+        start = WIRE.index(text)
+        return ClaimUnit(number, {"speaker": {"aliases": [name]}}, text, speaker, name, "assert", 1, start, start + len(text), kind)
+
+    found = analyse([
+        at(1, "the mayor met donors at 85 of 154 meetings", 1, "Associated Press", "organization"),
+        at(2, "the AP report is misleading and cherry-picked a few days", 2, "Tom Reed", "person"),
+    ], WIRE)
+    assert [(r.unit, r.targets, r.stance, r.rule) for r in found.relations] == [(2, [1], "disputes", "dismissal")]

@@ -34,6 +34,8 @@ FUNCTION_WORDS = frozenset(
 FALSE_WORDS = (
     r"propaganda|lies|lie|lying|false|falsehoods?|untrue|not true|fabricat\w+|fake|baseless|groundless|nonsense|rubbish|disinformation"
     r"|misinformation|hoax|fiction|myths?|smears?|slander\w*|wrong|incorrect|inaccurate|not accurate|not correct|ridiculous|absurd"
+    r"|misleading|distort\w*|cherry-?pick\w*|debunk\w*|bogus|unfounded|unsubstantiated|phony|phoney|made[- ]up|discredited"
+    r"|misrepresent\w*"
 )
 TRUE_WORDS = r"true|right|correct|accurate|exactly right|absolutely right"
 REFERRING_NOUNS = (

@@ -10,9 +10,11 @@ place. Some relations are plain from where a claim stands:
   the pointer is plural: `the army's account`, `these reports`). What the
   denier says between the two is the view they refute, voiced: it is not
   their own assertion;
-- calling reports or rumours propaganda, lies or a fabrication disputes what
-  the reports say: the unnamed report in the same sentence, else the nearest
-  before, else (a headline or lede) the first after;
+- calling reports or rumours propaganda, lies, misleading or a fabrication
+  disputes what the reports say: the report in the same sentence, else every
+  report claim in the paragraph and the two before, else (a headline or lede)
+  the first after; a named report (`the AP report`) is that outlet's claims
+  as well as the unnamed reports';
 - `They say X, but in action Y`: X is theirs, and the speaker disputes it;
 - a speaker's assertions in the sentence of their denial, after it, or in the
   sentence that follows it (`Saleh also denied rumors of a defeat. Countering
@@ -35,7 +37,13 @@ from counterclaim.link.checkable import DISMISSAL, anaphoric_stance, clean, poin
 if TYPE_CHECKING:
     from counterclaim.link.propositions import ClaimUnit
 
-REPORT_NOUNS = re.compile(r"\b(reports?|rumou?rs?|claims?|allegations?|stories|story|narratives?|accounts?|accusations?|speculation)\b", re.I)
+REPORT_WORDS = (
+    r"reports?|rumou?rs?|claims?|allegations?|stories|story|narratives?|accounts?|accusations?|speculation|analys[ie]s|investigations?"
+    r"|stud(?:y|ies)"
+)
+REPORT_NOUNS = re.compile(rf"\b({REPORT_WORDS})\b", re.I)
+# whose report a dismissal names: "the AP report", "Politico's story", "the New York Times account"
+NAMED_REPORT = re.compile(rf"\b(?P<owner>[A-Z][\w&.-]*)(?:['\u2019]s)?\s+(?:\w+\s+)?(?i:{REPORT_WORDS})\b")
 PLURAL_POINTER = re.compile(
     r"\b(these|those|them|claims|reports|reporting|rumou?rs|allegations|accusations|charges|criticisms?|critiques?|stories|account|version|narrative)\b",
     re.I,
@@ -134,17 +142,39 @@ def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tu
     return [], []
 
 
-def _report_target(unit: ClaimUnit, reports: list[ClaimUnit], layout: Layout) -> ClaimUnit | None:
-    """The unnamed report a dismissal is about: same sentence, else the nearest before, else (a headline) the first after."""
+def _owned_by(owner: str, unit: ClaimUnit) -> bool:
+    """Whether a name in a text (`Times`, `AP`, `Politico`) is the speaker of a claim, by a word of its names or their initials."""
+    if owner.lower() in _names_of(unit):
+        return True
+    speaker = unit.record.get("speaker") or {}
+    for name in [unit.speaker or "", *speaker.get("aliases", [])]:
+        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w-]*", name) if w.lower() != "the")
+        if len(owner) >= 2 and owner.isupper() and initials == owner:
+            return True
+    return False
+
+
+def _report_targets(unit: ClaimUnit, ordered: list[ClaimUnit], reports: list[ClaimUnit], layout: Layout) -> list[ClaimUnit]:
+    """The report claims a dismissal is about: the nearest in its sentence; else every report claim in its paragraph and
+    the two before (a report says several things, and calling it misleading disputes them all); else, for a dismissal
+    in the headline or the lede, the first report after. A named report (`the AP report`) is that outlet's claims with
+    the unnamed reports'; a report's claims never include the dismisser's own."""
+    named = NAMED_REPORT.search(unit.text)
+    if named and named.group("owner").lower() not in {"the", "a", "an", "this", "that", "these", "those", "such"}:
+        owned = [c for c in ordered if c.speaker_id != unit.speaker_id and _owned_by(named.group("owner"), c)]
+        reports = sorted({c.id: c for c in [*reports, *owned]}.values(), key=lambda c: c.start)
+    reports = [r for r in reports if r.id != unit.id and r.speaker_id != unit.speaker_id]
     sentence, paragraph = layout.sentence(unit.start), layout.paragraph(unit.start)
-    same = [r for r in reports if layout.sentence(r.start) == sentence and r.id != unit.id]
+    same = [r for r in reports if layout.sentence(r.start) == sentence]
     if same:
-        return min(same, key=lambda r: abs(r.start - unit.start))
+        return [min(same, key=lambda r: abs(r.start - unit.start))]
     earlier = [r for r in reports if r.start < unit.start and paragraph - layout.paragraph(r.start) <= LOOK_BACK_PARAGRAPHS]
     if earlier:
-        return max(earlier, key=lambda r: r.start)
+        return earlier
+    if not (unit.headline or paragraph <= 1):
+        return []
     later = [r for r in reports if r.start > unit.start and layout.paragraph(r.start) - paragraph <= LOOK_AHEAD_PARAGRAPHS]
-    return min(later, key=lambda r: r.start) if later else None
+    return [min(later, key=lambda r: r.start)] if later else []
 
 
 def _contrast(unit: ClaimUnit, inside: list[ClaimUnit], layout: Layout) -> Seed | None:
@@ -188,9 +218,9 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
                     result.voiced.update(v.id for v in voiced if v.id not in {t.id for t in targets})
             continue
         if not _is_report(unit) and REPORT_NOUNS.search(unit.text) and DISMISSAL.search(unit.text):
-            target = _report_target(unit, reports, layout)
-            if target is not None:
-                result.relations.append(Relation(unit.id, [target.id], "disputes", "dismissal"))
+            targets = _report_targets(unit, ordered, reports, layout)
+            if targets:
+                result.relations.append(Relation(unit.id, [t.id for t in targets], "disputes", "dismissal"))
                 continue
         seed = _contrast(unit, ordered, layout)
         if seed is not None:
