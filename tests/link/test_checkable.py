@@ -2,7 +2,7 @@
 
 import pytest
 
-from counterclaim.link.checkable import anaphoric_stance, clean, is_courtesy, is_host, is_question, pointer_owner, says_something
+from counterclaim.link.checkable import anaphoric_stance, clean, dismisses, is_courtesy, is_host, is_question, pointer_owner, says_something
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,9 @@ from counterclaim.link.checkable import anaphoric_stance, clean, is_courtesy, is
         ("it happened", "assert", None),
         ("Trump\u2019s claim to understand the middle class", "deny", None),  # says what is denied: not a pointer
         ("the claim that the army fled", "deny", None),
+        ("He disagrees with them.", "assert", "disputes"),
+        ("Cruz's description was false", "assert", "disputes"),
+        ("these reports are false", "assert", "disputes"),
     ],
 )
 def test_a_claim_that_only_points_back_passes_a_verdict(text, polarity, stance):
@@ -55,3 +58,10 @@ def test_contents_read_as_statements():
         "the Taliban have taken control of the province on Friday"
     )
     assert clean('"The pass is ours,"') == "The pass is ours"
+    assert clean("That is not true.") == "That is not true"  # the pointer stays: it is what the verdict is about
+
+
+def test_a_dismissal_negated_is_none():
+    assert dismisses("the reports of a defeat are Taliban propaganda") and dismisses("the AP report is misleading")
+    assert not dismisses("IOWA POLLS NOT NECESSARILY WRONG, JUST TOO EARLY")
+    assert not dismisses("the polls weren't wrong") and not dismisses("The army captured the pass")

@@ -40,7 +40,7 @@ FALSE_WORDS = (
 TRUE_WORDS = r"true|right|correct|accurate|exactly right|absolutely right"
 REFERRING_NOUNS = (
     r"claims?|reports?|reporting|rumou?rs?|allegations?|accusations?|charges?|criticisms?|critiques?|characteri[sz]ations?"
-    r"|story|stories|account|version|narrative|assertions?|suggestions?|idea"
+    r"|story|stories|account|version|narrative|assertions?|suggestions?|idea|descriptions?|comments?|remarks?|statements?|notion"
 )
 OWNER = r"(?P<owner>[A-Z][\w.-]*)['\u2019]s?"
 # what the pointed-at words are about ("Clinton's charges about his stance on Obama"): they name no proposition of their own
@@ -52,17 +52,25 @@ POINTER = (
 )
 ANAPHORIC_DENIAL = re.compile(
     rf"^\W*(?:we|i|they|he|she|the \w+)\s+(?:\w+\s+)?(?:deny|denies|denied|refute|refutes|refuted|reject|rejects|rejected|dismiss|dismisses"
-    rf"|dismissed|dispute|disputes|disputed|rebut|rebuts|rebutted)\s+{POINTER}\W*$",
+    rf"|dismissed|dispute|disputes|disputed|rebut|rebuts|rebutted|contest|contests|contested|(?:disagree|disagrees|disagreed) with"
+    rf"|(?:push|pushes|pushed) back (?:on|against))\s+{POINTER}\W*$",
     re.IGNORECASE,
 )
 BARE_POINTER = re.compile(rf"^\W*{POINTER}\W*$", re.IGNORECASE)
 ANAPHORIC_VERDICT = re.compile(
-    rf"^\W*(?:but\s+|and\s+|no,?\s+|well,?\s+)?(?P<pointer>that|this|it|which)(?:\s+is|'s|\s+was)\s+(?P<negation>not\s+|n't\s+|never\s+)?"
+    rf"^\W*(?:but\s+|and\s+|no,?\s+|well,?\s+)?(?P<pointer>{POINTER}|which)(?:\s+is|'s|\s+was|\s+are|\s+were)\s+(?P<negation>not\s+|n't\s+|never\s+)?"
     rf"(?:(?:simply|just|totally|completely|absolutely|a|an|all|pure|complete|total|utter)\s+)*(?P<verdict>{FALSE_WORDS}|{TRUE_WORDS})\W*$",
     re.IGNORECASE,
 )
 FALSE_VERDICT = re.compile(rf"^({FALSE_WORDS})$", re.IGNORECASE)
 DISMISSAL = re.compile(rf"\b({FALSE_WORDS})\b", re.IGNORECASE)
+# "not necessarily wrong", "isn't because they were dead wrong": a "not" up to four words before takes the verdict back
+NEGATED_BEFORE = re.compile(r"\b(not|never|no|nothing)\W+(?:\w+\W+){0,4}$|n't\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
+
+
+def dismisses(text: str) -> bool:
+    """Whether a text calls something false: `the reports are propaganda`, not `the polls were not necessarily wrong`."""
+    return any(not NEGATED_BEFORE.search(text[: match.start()]) for match in DISMISSAL.finditer(text))
 
 
 ASIDE = re.compile(r"\s+[\u2014\u2013]\s[^\u2014\u2013]*(?:[\u2014\u2013]|$)")
@@ -72,7 +80,8 @@ def clean(text: str) -> str:
     """A content as a statement: no quotation marks, aside between dashes or trailing punctuation, no leading `that`."""
     text = re.sub(r"[\"\u201c\u201d]", "", text).replace("\u2019", "'").replace("\u2018", "'")
     text = " ".join(ASIDE.sub(" ", text).split()).strip(" ,.;:-\u2014")
-    return re.sub(r"^that\s+", "", text, flags=re.IGNORECASE)
+    # "that the army fled" states "the army fled"; "That is not true" keeps its subject
+    return re.sub(r"^that\s+(?!(?:is|was|are|were|has|had|would|will|may|might|could|can|must)\b)", "", text, flags=re.IGNORECASE)
 
 
 def is_courtesy(text: str) -> bool:
@@ -91,7 +100,7 @@ def says_something(text: str, names: set[str]) -> bool:
 
 def pointer_owner(text: str) -> str | None:
     """Whose words an anaphoric claim points at, when it names them: `Clinton` in `dismissed Clinton's charges`."""
-    match = ANAPHORIC_DENIAL.match(text) or BARE_POINTER.match(text)
+    match = ANAPHORIC_DENIAL.match(text) or BARE_POINTER.match(text) or ANAPHORIC_VERDICT.match(text)
     return match.group("owner") if match else None
 
 

@@ -32,14 +32,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from counterclaim.link.checkable import DISMISSAL, anaphoric_stance, clean, pointer_owner
+from counterclaim.link.checkable import anaphoric_stance, clean, dismisses, pointer_owner
 
 if TYPE_CHECKING:
     from counterclaim.link.propositions import ClaimUnit
 
 REPORT_WORDS = (
     r"reports?|rumou?rs?|claims?|allegations?|stories|story|narratives?|accounts?|accusations?|speculation|analys[ie]s|investigations?"
-    r"|stud(?:y|ies)"
+    r"|stud(?:y|ies)|polls?|surveys?"
 )
 REPORT_NOUNS = re.compile(rf"\b({REPORT_WORDS})\b", re.I)
 # whose report a dismissal names: "the AP report", "Politico's story", "the New York Times account"
@@ -207,7 +207,7 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
     result = Discourse()
     reports = [u for u in ordered if _is_report(u)]
     for index, unit in enumerate(ordered):
-        stance = anaphoric_stance(unit.text, unit.polarity) if not _is_report(unit) else None
+        stance = anaphoric_stance(unit.text, unit.polarity)  # "multiple reports reveal that's untrue" passes a verdict too
         if stance is not None:
             result.anaphoric.add(unit.id)
             before = [c for c in ordered[:index] if c.id not in result.anaphoric and c.end <= unit.start + 1]
@@ -217,7 +217,7 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
                 if stance == "disputes":
                     result.voiced.update(v.id for v in voiced if v.id not in {t.id for t in targets})
             continue
-        if not _is_report(unit) and REPORT_NOUNS.search(unit.text) and DISMISSAL.search(unit.text):
+        if not _is_report(unit) and REPORT_NOUNS.search(unit.text) and dismisses(unit.text):
             targets = _report_targets(unit, ordered, reports, layout)
             if targets:
                 result.relations.append(Relation(unit.id, [t.id for t in targets], "disputes", "dismissal"))

@@ -664,7 +664,10 @@ def _apply_relations(
                     held = Member(pointed, "supports" if pointed.polarity == "assert" else "disputes", 1.0, "antecedent")
                     members[target] = held
                 if held is not None and (number, unit.id) not in ruled:  # a rule of the text outranks the model
-                    members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), 1.0, relation.rule)
+                    if held.rule == "model" and not held.confident:  # only as sure as the reading of what it points at
+                        members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), held.score, "model")
+                    else:
+                        members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), 1.0, relation.rule)
                     ruled.add((number, unit.id))
 
 
