@@ -664,7 +664,8 @@ def _apply_relations(
                     held = Member(pointed, "supports" if pointed.polarity == "assert" else "disputes", 1.0, "antecedent")
                     members[target] = held
                 if held is not None and (number, unit.id) not in ruled:  # a rule of the text outranks the model
-                    if held.rule == "model" and not held.confident:  # only as sure as the reading of what it points at
+                    # a claim the model brought in from outside the core: the relation is only as sure as that reading
+                    if held.rule == "model" and not held.confident and number != core_of[position[target]]:
                         members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), held.score, "model")
                     else:
                         members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), 1.0, relation.rule)
