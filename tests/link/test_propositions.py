@@ -148,3 +148,36 @@ def test_seed_saleh_being_in_the_valley_denies_that_he_fled(seed_propositions):
     assert fled.contested
     assert _stance_of(fled, "he is in the Panjshir Valley") == {"disputes"}
     assert _stance_of(fled, "he and Massoud had also fled", "reports") == {"supports"}
+
+
+class _DiscussingModel:
+    """A stance reader that reads every pair as discussing: what the claim reader does with short paraphrases."""
+
+    def probabilities(self, pairs):
+        import numpy as np
+
+        return np.tile(np.array([[0.3, 0.0, 0.7, 0.0]], dtype="float32"), (len(pairs), 1))
+
+
+def test_a_denial_of_the_statement_in_its_own_words_disputes_it_however_the_model_reads_it():
+    import numpy as np
+
+    from counterclaim.link.propositions import ClaimUnit
+
+    texts = {1: "The army holds the Kessel bridge.", 2: "The council denied that the army had captured the bridge."}
+
+    def unit(number, document, text, speaker, name, kind, polarity):
+        start = texts[document].index(text)
+        return ClaimUnit(number, {}, text, speaker, name, polarity, document, start, start + len(text), kind,
+                         words=content_words(text), meaning=text)
+
+    hale = unit(1, 1, "The army holds the Kessel bridge", 1, "Tomas Hale", "person", "assert")
+    denial = unit(2, 2, "the army had captured the bridge", 2, "Highland Defence Council", "organization", "deny")
+    near = np.array([[1.0, 0.0], [0.65, (1 - 0.65**2) ** 0.5]], dtype="float32")  # a candidate, not one core
+    vectors = np.pad(near, ((0, 0), (0, 382)))
+    [proposition] = link([hale, denial], texts, model=_DiscussingModel(), vectors=vectors)
+    assert {(m.unit.id, m.stance, m.rule) for m in proposition.members} == {(1, "supports", "statement"), (2, "disputes", "denial")}
+    assert proposition.contested
+    other = unit(2, 2, "the army had captured the bridge", 2, "Highland Defence Council", "organization", "assert")
+    [proposition] = link([hale, other], texts, model=_DiscussingModel(), vectors=vectors) or [None]
+    assert proposition is None or all(m.rule != "denial" for m in proposition.members)  # an assertion read as discussing stays out

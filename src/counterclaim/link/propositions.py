@@ -496,7 +496,12 @@ def link(
     refused: dict[int, list[ClaimUnit]] = defaultdict(list)
     for (c, i), row in zip(questions, probabilities, strict=True):
         stance, score = model_stance(row, stating[i].polarity)
-        if stance is not None:
+        if stance in (None, "neutral") and stating[i].polarity == "deny" and float(row[3]) < UNRELATED_REFUSES and restates(
+            stating[i].reading, cores[c].statement, "supports"
+        ):  # denying the statement in its own words disputes it, however the model reads a short paraphrase
+            stance, score = "disputes", 1.0 - float(row[3])
+            joined[c][stating[i].id] = Member(stating[i], stance, score, "denial")
+        elif stance is not None:
             joined[c][stating[i].id] = Member(stating[i], stance, score, "model", restates(stating[i].reading, cores[c].statement, stance))
         elif float(vectors[i] @ vectors[cores[c].statement_index]) >= SPEAKER_JOINS:
             refused[c].append(stating[i])  # the speaker's side may still bring it in
