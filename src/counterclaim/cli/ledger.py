@@ -50,14 +50,15 @@ def cmd_contested(args: argparse.Namespace) -> int:
         return EXIT_INPUT_ERROR
     with ledger:
         units = load_units(ledger)
-        with progress_bar(len(units), "embedding claims") as progress:
-            task = progress.add_task("embed", total=None)
-            vectors = unit_vectors(ledger, units, lambda done, total: progress.update(task, completed=done, total=total))
-        with progress_bar(None, "reading stances") as progress:
-            task = progress.add_task("stance", total=None)
+        with progress_bar(len(units), "embedding claims, then reading stances") as progress:
+            task = progress.add_task("link", total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
             propositions = link(
-                units, document_texts(ledger), vectors=vectors,
-                progress=lambda _, done, total: progress.update(task, completed=done, total=total),
+                units, document_texts(ledger), vectors=lambda stating: unit_vectors(ledger, stating, update),
+                progress=lambda _, done, total: update(done, total),
             )
         store(ledger, propositions)
     shown = propositions if args.all else [p for p in propositions if p.contested]

@@ -425,10 +425,14 @@ class _Core:
 
 
 def link(
-    units: list[ClaimUnit], texts: dict[int, str], model: StanceModel | None = None, vectors: np.ndarray | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    units: list[ClaimUnit], texts: dict[int, str], model: StanceModel | None = None,
+    vectors: np.ndarray | Callable[[list[ClaimUnit]], np.ndarray] | None = None, progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Proposition]:
-    """Propositions of two or more claims, with the stance of each claim (ids are numbered from 1; `store` makes them stable)."""
+    """Propositions of two or more claims, with the stance of each claim (ids are numbered from 1; `store` makes them stable).
+
+    `vectors` is one row per unit, or a function giving the rows of the claims that state something (the only ones
+    linking embeds: questions, courtesies, pointers and phrases without a verb need none), or None to embed them here.
+    """
     import numpy as np
 
     from counterclaim.link.stance import StancePair, load_stance_model
@@ -450,6 +454,8 @@ def link(
         from counterclaim.link.embeddings import embed
 
         vectors = embed([u.meaning for u in stating])
+    elif callable(vectors):
+        vectors = vectors(stating) if stating else np.zeros((0, 384), dtype="float32")
     else:
         index_of = {u.id: i for i, u in enumerate(units)}
         vectors = vectors[[index_of[u.id] for u in stating]] if stating else np.zeros((0, 384), dtype="float32")
