@@ -163,18 +163,14 @@ def load_network(name: str, model_dir: Path | None = None):
     """A trained network with its adapters merged, ready to read, and its metadata."""
     from safetensors.torch import load_file
 
+    from counterclaim.nlp.encoder import load_trained
+
     weights, meta_path = model_paths(name, model_dir)
     if not weights.exists():
         raise FileNotFoundError(f"{weights}: stance model missing; train it with `counterclaim train stance`")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     network = _network_class()(rank=meta["rank"], frozen=meta["frozen_layers"])
-    state = {k: v.float() for k, v in load_file(str(weights)).items()}
-    missing, unexpected = network.load_state_dict(state, strict=False)
-    trained = {n for n, p in network.named_parameters() if p.requires_grad}
-    if unexpected or trained & set(missing):
-        raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
-    network.merge_adapters()
-    network.eval()
+    load_trained(network, {k: v.float() for k, v in load_file(str(weights)).items()}, weights)
     return network, meta
 
 

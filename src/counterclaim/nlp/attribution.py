@@ -274,17 +274,14 @@ def load_network(model_dir: Path | None = None) -> tuple[AttributionNetwork, dic
     """The trained network with its adapters merged, ready to tag, and its metadata."""
     from safetensors.torch import load_file
 
+    from counterclaim.nlp.encoder import load_trained
+
     weights, meta_path = model_paths(model_dir)
     if not weights.exists():
         raise FileNotFoundError(f"{weights}: attribution model missing; train it with `counterclaim train attribution`")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     network = AttributionNetwork(rank=meta["rank"])
-    missing, unexpected = network.load_state_dict(load_file(str(weights)), strict=False)
-    trained = {name for name, p in network.named_parameters() if p.requires_grad}
-    if unexpected or trained & set(missing):
-        raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
-    network.merge_adapters()
-    network.eval()
+    load_trained(network, load_file(str(weights)), weights)
     return network, meta
 
 

