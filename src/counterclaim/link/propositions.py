@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -450,15 +450,17 @@ def link(
         by_id[elliptical].refers = by_id[target].text
     stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
     stating = [u for u, clause in zip(stating, checkable.clauses([u.refers or u.text for u in stating]), strict=True) if clause]
-    if vectors is None:
+    if not stating:
+        vectors = np.zeros((0, 384), dtype="float32")
+    elif vectors is None:
         from counterclaim.link.embeddings import embed
 
         vectors = embed([u.meaning for u in stating])
     elif callable(vectors):
-        vectors = vectors(stating) if stating else np.zeros((0, 384), dtype="float32")
+        vectors = vectors(stating)
     else:
         index_of = {u.id: i for i, u in enumerate(units)}
-        vectors = vectors[[index_of[u.id] for u in stating]] if stating else np.zeros((0, 384), dtype="float32")
+        vectors = vectors[[index_of[u.id] for u in stating]]
     position = {u.id: i for i, u in enumerate(stating)}
     cores: list[_Core] = []
     core_of: dict[int, int] = {}
@@ -505,8 +507,7 @@ def link(
         if stance in (None, "neutral") and stating[i].polarity == "deny" and float(row[3]) < UNRELATED_REFUSES and restates(
             stating[i].reading, cores[c].statement, "supports"
         ):  # denying the statement in its own words disputes it, however the model reads a short paraphrase
-            stance, score = "disputes", 1.0 - float(row[3])
-            joined[c][stating[i].id] = Member(stating[i], stance, score, "denial")
+            joined[c][stating[i].id] = Member(stating[i], "disputes", 1.0 - float(row[3]), "denial")
         elif stance is not None:
             joined[c][stating[i].id] = Member(stating[i], stance, score, "model", restates(stating[i].reading, cores[c].statement, stance))
         elif float(vectors[i] @ vectors[cores[c].statement_index]) >= SPEAKER_JOINS:
@@ -528,18 +529,23 @@ def link(
     return propositions
 
 
+def _united(groups: list[list[int]], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The groups, with the two groups of each pair (indices into `groups`) made one, members in order."""
+    parent = list(range(len(groups)))
+    for a, b in pairs:
+        parent[_find(parent, b)] = _find(parent, a)
+    united: dict[int, list[int]] = defaultdict(list)
+    for n, group in enumerate(groups):
+        united[_find(parent, n)].extend(group)
+    return [sorted(g) for g in united.values()]
+
+
 def _join(groups: list[list[int]], links: list[tuple[int, int]]) -> list[list[int]]:
     """The groups, with those holding the two ends of a link made one."""
     if not links:
         return groups
     group_of = {i: n for n, group in enumerate(groups) for i in group}
-    parent = list(range(len(groups)))
-    for a, b in links:
-        parent[_find(parent, group_of[b])] = _find(parent, group_of[a])
-    joined: dict[int, list[int]] = defaultdict(list)
-    for n, group in enumerate(groups):
-        joined[_find(parent, n)].extend(group)
-    return sorted((sorted(g) for g in joined.values()), key=lambda g: (-len(g), g[0]))
+    return sorted(_united(groups, ((group_of[a], group_of[b]) for a, b in links)), key=lambda g: (-len(g), g[0]))
 
 
 def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors: np.ndarray) -> tuple[list[list[int]], dict[int, int]]:
@@ -558,13 +564,8 @@ def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors
     heads = [_statement(g, stating, vectors)[0] for g in large]
     origin = {i: head for group, head in zip(large, heads, strict=True) for i in group}
     similarity = vectors[heads] @ vectors[heads].T
-    parent = list(range(len(large)))
-    for a, b in sorted(zip(*np.nonzero(np.triu(similarity >= MERGE_STATEMENTS, k=1)), strict=True), key=lambda ab: -similarity[ab]):
-        parent[_find(parent, int(b))] = _find(parent, int(a))
-    merged: dict[int, list[int]] = defaultdict(list)
-    for n, group in enumerate(large):
-        merged[_find(parent, n)].extend(group)
-    merged_groups = [sorted(g) for g in merged.values()]
+    close = zip(*np.nonzero(np.triu(similarity >= MERGE_STATEMENTS, k=1)), strict=True)
+    merged_groups = _united(large, ((int(a), int(b)) for a, b in close))
     origin = {i: origin[i] for g in merged_groups if len({origin[i] for i in g}) > 1 for i in g}
     return sorted(merged_groups + [g for g in groups if len(g) < 2], key=lambda g: (-len(g), g[0])), origin
 

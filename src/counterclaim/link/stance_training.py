@@ -348,6 +348,8 @@ def train_stance(
              "pairs_by_source": dict(Counter(pool.sources))}, progress,
         )
         trained[PASSAGES] = len(pool.pairs)
+    if only is not None and not any(name.startswith(CLAIMS) for name in only):
+        return {"models": trained, "minutes": round((time.perf_counter() - started) / 60, 1)}
     pool = claim_pool(emergent, articles, seed)
     recipe = CLAIM_RECIPE
     states = lower_states(_network_class()(rank=recipe.rank, frozen=recipe.frozen), encode_pairs(tokenizer, pool.pairs), progress)

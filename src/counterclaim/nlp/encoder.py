@@ -41,4 +41,3 @@ def load_trained(network: Any, state: dict[str, Any], weights: Path) -> None:
         raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
     network.merge_adapters()
     network.eval()
-
