@@ -89,3 +89,11 @@ def test_a_dismissal_of_a_named_report_disputes_that_outlets_claims():
         at(2, "the AP report is misleading and cherry-picked a few days", 2, "Tom Reed", "person"),
     ], WIRE)
     assert [(r.unit, r.targets, r.stance, r.rule) for r in found.relations] == [(2, [1], "disputes", "dismissal")]
+
+
+def test_a_named_report_is_named_after_a_capital_determiner():
+    from counterclaim.link.discourse import NAMED_REPORT
+
+    assert NAMED_REPORT.search("The AP report is misleading").group("owner") == "AP"
+    assert NAMED_REPORT.search("This Politico story is false").group("owner") == "Politico"
+    assert NAMED_REPORT.search("The report is false") is None

@@ -43,7 +43,9 @@ REPORT_WORDS = (
 )
 REPORT_NOUNS = re.compile(rf"\b({REPORT_WORDS})\b", re.I)
 # whose report a dismissal names: "the AP report", "Politico's story", "the New York Times account"
-NAMED_REPORT = re.compile(rf"\b(?P<owner>[A-Z][\w&.-]*)(?:['\u2019]s)?\s+(?:\w+\s+)?(?i:{REPORT_WORDS})\b")
+NAMED_REPORT = re.compile(
+    rf"\b(?!(?:The|A|An|This|That|These|Those|Such)\b)(?P<owner>[A-Z][\w&.-]*)(?:['\u2019]s)?\s+(?:\w+\s+)?(?i:{REPORT_WORDS})\b"
+)
 PLURAL_POINTER = re.compile(
     r"\b(these|those|them|claims|reports|reporting|rumou?rs|allegations|accusations|charges|criticisms?|critiques?|stories|account|version|narrative)\b",
     re.I,
@@ -160,7 +162,7 @@ def _report_targets(unit: ClaimUnit, ordered: list[ClaimUnit], reports: list[Cla
     in the headline or the lede, the first report after. A named report (`the AP report`) is that outlet's claims with
     the unnamed reports'; a report's claims never include the dismisser's own."""
     named = NAMED_REPORT.search(unit.text)
-    if named and named.group("owner").lower() not in {"the", "a", "an", "this", "that", "these", "those", "such"}:
+    if named:
         owned = [c for c in ordered if c.speaker_id != unit.speaker_id and _owned_by(named.group("owner"), c)]
         reports = sorted({c.id: c for c in [*reports, *owned]}.values(), key=lambda c: c.start)
     reports = [r for r in reports if r.id != unit.id and r.speaker_id != unit.speaker_id]
