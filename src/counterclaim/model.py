@@ -7,7 +7,7 @@ Offsets are Python character offsets into `Document.text`, end exclusive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 DocumentKind = Literal["article", "transcript", "article+transcript"]
@@ -56,6 +56,7 @@ class Document:
     site: str | None = None
     turns: list[Turn] = field(default_factory=list)
     transcript_start: int | None = None
+    encoding: str | None = None  # the encoding assumed in reading the file, when it was not UTF-8
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +84,10 @@ class TextSpans:
     def from_offsets(cls, source_text: str, spans: list[Offsets]) -> TextSpans:
         ordered = sorted((int(s), int(e)) for s, e in spans if e > s)
         return cls(spans=ordered, text=" ".join(source_text[s:e] for s, e in ordered))
+
+    def shifted(self, offset: int) -> TextSpans:
+        """The same text at ranges `offset` characters later: from a part of a text to the whole."""
+        return TextSpans(spans=[(s + offset, e + offset) for s, e in self.spans], text=self.text)
 
     @property
     def start(self) -> int:
@@ -149,6 +154,15 @@ class Claim:
     reported_by: Speaker | None = None
     hedges: list[str] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+
+    def shifted(self, offset: int) -> Claim:
+        """The claim with every range `offset` characters later: claims of a part of a long document."""
+        return replace(
+            self,
+            content=self.content.shifted(offset),
+            cue=self.cue.shifted(offset) if self.cue else None,
+            source=self.source.shifted(offset) if self.source else None,
+        )
 
     @property
     def claim_id(self) -> str:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from counterclaim.ingest import document_from_text
-from counterclaim.store import Ledger, LedgerError
+from counterclaim.store import SCHEMA_VERSION, Ledger, LedgerBusyError, LedgerError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST = 'Petra Lind, the board\'s chief engineer, said the spillway was opened on time.\n\n"We had no choice," Lind said.\n'
@@ -115,7 +115,7 @@ def test_a_version_1_ledger_is_brought_up_to_date_and_keeps_its_claims(tmp_path,
     db.commit()
     db.close()
     with Ledger(path) as ledger:
-        assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
         assert ledger.counts()["claims"] == claims
         columns = {row[1] for row in ledger.db.execute("PRAGMA table_info(proposition_claims)")}
         assert {"stance", "score", "rule"} <= columns
@@ -145,3 +145,95 @@ def test_propositions_keep_their_ids_across_relinks_and_retired_ids_are_never_re
     assert second[1].id not in ids.values()
     stored = dict(ledger.db.execute("SELECT id, statement FROM propositions").fetchall())
     assert stored == {second[0].id: "second, reworded", second[1].id: "new"}
+
+
+def test_a_version_2_ledger_gains_the_paths_of_its_documents(tmp_path, extractions):
+    path = tmp_path / "v2.db"
+    document = dataclasses.replace(extractions[0].document, path="first.txt")
+    with Ledger(path) as ledger:
+        ledger.add(dataclasses.replace(extractions[0], document=document))
+    db = sqlite3.connect(path)
+    db.executescript("DROP TABLE document_paths; UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+    db.close()
+    with Ledger(path, create=False) as ledger:
+        assert ledger.paths(1) == ["first.txt"]
+
+
+def test_the_same_text_under_another_name_is_recorded_not_stored_twice(ledger, extractions):
+    first = dataclasses.replace(extractions[0], document=dataclasses.replace(extractions[0].document, path="a/first.txt"))
+    ledger.add(first)
+    assert ledger.record_path(first.document.text, "b/renamed.txt") is True
+    assert ledger.record_path(first.document.text, "b/renamed.txt") is False
+    assert ledger.paths(1) == ["a/first.txt", "b/renamed.txt"] and ledger.counts()["documents"] == 1
+
+
+def test_someone_elses_database_is_refused_and_left_unchanged(tmp_path):
+    path = tmp_path / "theirs.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, body TEXT)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    for create in (False, True):
+        with pytest.raises(LedgerError, match="not a counterclaim ledger") as caught:
+            Ledger(path, create=create)
+        assert "\n" not in str(caught.value)
+    assert path.read_bytes() == before
+    assert not (tmp_path / "theirs.db-wal").exists()
+
+
+def test_only_a_creating_open_makes_a_ledger_of_an_empty_or_missing_file(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for path, reason in ((empty, "an empty file, not a ledger"), (tmp_path / "missing.db", "no such ledger")):
+        with pytest.raises(LedgerError, match=reason):
+            Ledger(path, create=False)
+    assert empty.read_bytes() == b"" and not (tmp_path / "missing.db").exists()
+    with Ledger(empty) as ledger:
+        assert ledger.counts()["documents"] == 0
+
+
+def hold_write_lock(path, seconds):
+    """Another process's writer: holds the write lock for `seconds` from another connection."""
+    import threading
+    import time
+
+    held = threading.Event()
+
+    def hold():
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(seconds)
+        other.execute("COMMIT")
+        other.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait()
+    return thread
+
+
+def test_a_write_waits_for_another_writer_and_says_so(tmp_path, extractions):
+    path = tmp_path / "busy.db"
+    Ledger(path).close()
+    waits = []
+    thread = hold_write_lock(path, 1.5)
+    with Ledger(path, create=False, lock_timeout=30, on_wait=waits.append) as ledger:  # opening an existing ledger writes nothing
+        assert ledger.add(extractions[0]) is True
+    thread.join()
+    assert len(waits) == 1 and "waiting" in waits[0]
+
+
+def test_a_write_gives_up_clearly_and_stores_nothing_when_the_lock_is_held_too_long(tmp_path, extractions):
+    path = tmp_path / "busy.db"
+    with Ledger(path) as ledger:
+        ledger.add(extractions[0])
+    thread = hold_write_lock(path, 4)
+    with Ledger(path, create=False, lock_timeout=0.5) as ledger:
+        with pytest.raises(LedgerBusyError, match="gave up"):
+            ledger.add(extractions[1])
+    thread.join()
+    with Ledger(path, create=False) as ledger:
+        assert ledger.counts()["documents"] == 1
+        assert ledger.add(extractions[1]) is True

@@ -27,11 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from counterclaim.nlp.encoder import EncoderMissingError
     from counterclaim.nlp.pipeline import ModelMissingError
+    from counterclaim.store import LedgerError
 
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ModelMissingError, EncoderMissingError) as problem:
+    except (ModelMissingError, EncoderMissingError, LedgerError) as problem:  # LedgerError: locked too long mid-command
         error(str(problem))
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from counterclaim.errors import InputError
+from counterclaim.errors import InputError, shown
+from counterclaim.ingest.text import DEFAULT_MAX_BYTES
 from counterclaim.model import Document
 
 if TYPE_CHECKING:
@@ -20,16 +22,29 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
 DEFAULT_DB = "ledger.db"  # as counterclaim.store.DEFAULT_DB; repeated so that --help loads no spaCy
+DEFAULT_LOCK_TIMEOUT = 60.0  # as counterclaim.store.DEFAULT_LOCK_TIMEOUT, for the same reason
 
 stderr = Console(stderr=True, highlight=False)
 
 
 def error(message: str) -> None:
-    stderr.print(f"counterclaim: error: {message}", markup=False, soft_wrap=True)
+    stderr.print(f"counterclaim: error: {shown(message)}", markup=False, highlight=False, soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    stderr.print(f"counterclaim: warning: {message}", markup=False, soft_wrap=True)
+    stderr.print(f"counterclaim: warning: {shown(message)}", markup=False, highlight=False, soft_wrap=True)
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that reads files: the folder or files, the size limit, the encoding."""
+    parser.add_argument("files", nargs="+", metavar="FILE", help="files or folders to read")
+    parser.add_argument(
+        "--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+        help=f"refuse files larger than this many bytes (default: {DEFAULT_MAX_BYTES:,}, that is {DEFAULT_MAX_BYTES / 1e6:g} MB)",
+    )
+    parser.add_argument(
+        "--encoding", help="read every file in this encoding (for example cp1252, shift_jis) instead of detecting it",
+    )
 
 
 def progress_bar(total: int | None, what: str) -> Progress:
@@ -40,18 +55,20 @@ def progress_bar(total: int | None, what: str) -> Progress:
     )
 
 
-def _read_documents(paths: list[str], max_bytes: int, failures: list[str]) -> Iterator[Document]:
+def _read_documents(paths: list[str], max_bytes: int, encoding: str | None, failures: list[str]) -> Iterator[Document]:
     """Documents of the readable files; each unreadable one is reported and skipped."""
     from counterclaim.ingest import read_document
     from counterclaim.nlp.quotes import scan_quotes
 
     for path in paths:
         try:
-            document = read_document(path, max_bytes=max_bytes)
+            document = read_document(path, max_bytes=max_bytes, encoding=encoding)
         except InputError as problem:
             error(str(problem))
             failures.append(path)
             continue
+        if document.encoding and not encoding:
+            warn(f"{path}: not UTF-8; read as {document.encoding} (give --encoding if that is wrong)")
         unclosed = scan_quotes(document.text).unclosed
         if unclosed:
             line = document.text.count("\n", 0, unclosed[0]) + 1
@@ -59,20 +76,36 @@ def _read_documents(paths: list[str], max_bytes: int, failures: list[str]) -> It
         yield document
 
 
-def expand(paths: list[str]) -> list[str]:
-    """Files as given; folders as the files inside them, in name order."""
+def expand(paths: list[str], failures: list[str]) -> list[str]:
+    """Files as given; folders as the files inside them, in name order, hidden ones left out.
+
+    Symbolic links to folders are not followed (a link back up would never end).
+    A folder that cannot be listed, or holds no files, is reported and added to `failures`.
+    """
+    from counterclaim.ingest import os_reason
+
+    def unlisted(problem: OSError) -> None:
+        error(f"{problem.filename}: cannot list this folder: {os_reason(problem)}")
+        failures.append(str(problem.filename))
+
     files: list[str] = []
     for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            files.extend(str(f) for f in sorted(p.rglob("*")) if f.is_file() and not f.name.startswith("."))
-        else:
+        if not os.path.isdir(path):
             files.append(path)
+            continue
+        found: list[str] = []
+        for folder, subfolders, names in os.walk(path, onerror=unlisted):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            found.extend(os.path.join(folder, name) for name in sorted(names) if not name.startswith("."))
+        if not found and path not in failures:
+            error(f"{path}: no files in this folder")
+            failures.append(path)
+        files.extend(found)
     return files
 
 
 def extract_claims(
-    paths: list[str], max_bytes: int, failures: list[str], keep: Callable[[Document], bool] | None = None
+    paths: list[str], max_bytes: int, failures: list[str], keep: Callable[[Document], bool] | None = None, encoding: str | None = None
 ) -> Iterator[Extraction]:
     """Each readable file's extraction, as it is done; files that failed are added to `failures`.
 
@@ -80,12 +113,13 @@ def extract_claims(
     """
     from counterclaim.claims import ClaimExtractor
 
-    files = expand(paths)
+    files = expand(paths, failures)
+    listed_failures = len(failures)
     read = 0
 
     def documents() -> Iterator[Document]:
         nonlocal read
-        for document in _read_documents(files, max_bytes, failures):
+        for document in _read_documents(files, max_bytes, encoding, failures):
             read += 1
             if keep is None or keep(document):
                 yield document
@@ -95,7 +129,7 @@ def extract_claims(
         task = progress.add_task("extract", total=len(files))
         for extraction in extractor.extract(documents()):
             yield extraction
-            progress.update(task, completed=read + len(failures))
+            progress.update(task, completed=read + len(failures) - listed_failures)
 
 
 def emit(items: list, fmt: str, write_table: Callable[[list, TextIO], None]) -> None:
@@ -110,11 +144,8 @@ def open_ledger(path: str) -> Ledger | None:
     """An existing ledger, or None after a one-line error."""
     from counterclaim.store import Ledger, LedgerError
 
-    if not Path(path).exists():
-        error(f"{path}: no such ledger (make one with `counterclaim ingest FILE... --db {path}`)")
-        return None
     try:
-        return Ledger(path)
+        return Ledger(path, create=False, on_wait=warn)
     except LedgerError as problem:
         error(str(problem))
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from counterclaim.cli.common import DEFAULT_DB, EXIT_INPUT_ERROR, EXIT_OK, error, extract_claims
+from counterclaim.cli.common import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, EXIT_INPUT_ERROR, EXIT_OK, add_input_options, error, extract_claims, warn
 from counterclaim.ingest.text import DEFAULT_MAX_BYTES
 from counterclaim.model import Document
 
@@ -19,35 +19,48 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from counterclaim.export import WRITERS
 
     failures: list[str] = []
-    claims = (c for extraction in extract_claims(args.files, args.max_bytes, failures) for c in extraction.claims)
+    claims = (c for extraction in extract_claims(args.files, args.max_bytes, failures, encoding=args.encoding) for c in extraction.claims)
     WRITERS[args.format](claims, sys.stdout)
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from counterclaim.store import Ledger, LedgerError
+    from counterclaim.store import Ledger, LedgerBusyError, LedgerError
 
     try:
-        ledger = Ledger(args.db)
+        ledger = Ledger(args.db, lock_timeout=args.lock_timeout, on_wait=warn)
     except LedgerError as problem:
         error(str(problem))
         return EXIT_INPUT_ERROR
     failures: list[str] = []
-    known: list[Document] = []
+    known = renamed = added = 0
+
+    def stored_already(document: Document) -> None:
+        nonlocal known, renamed
+        known += 1
+        renamed += ledger.record_path(document.text, document.path)
 
     def is_new(document: Document) -> bool:
         if ledger.has_document(document.text):
-            known.append(document)
+            stored_already(document)
             return False
         return True
 
-    added = 0
     with ledger:
-        for extraction in extract_claims(args.files, args.max_bytes, failures, keep=is_new):
-            added += ledger.add(extraction)
+        extractions = extract_claims(args.files, args.max_bytes, failures, keep=is_new, encoding=args.encoding)
+        try:
+            for extraction in extractions:
+                if ledger.add(extraction):
+                    added += 1
+                else:  # the same text earlier in this batch
+                    stored_already(extraction.document)
+        except LedgerBusyError as problem:
+            error(f"{problem}; {added} documents of this run were stored, the rest were not: run the same ingest again later")
+            return EXIT_INPUT_ERROR
         counts = ledger.counts()
+    again = f" ({renamed} under a new name, recorded)" if renamed else ""
     print(
-        f"{added} documents added, {len(known)} already in the ledger, {len(failures)} failed; "
+        f"{added} documents added, {known} already in the ledger{again}, {len(failures)} failed; "
         f"{args.db} holds {counts['documents']} documents, {counts['speakers']} speakers, {counts['claims']} claims"
     )
     return EXIT_INPUT_ERROR if failures else EXIT_OK
@@ -87,27 +100,28 @@ def cmd_speakers(args: argparse.Namespace) -> int:
     from counterclaim.export.speakers import write_speakers
 
     failures: list[str] = []
-    write_speakers(extract_claims(args.files, args.max_bytes, failures), sys.stdout, args.format)
+    write_speakers(extract_claims(args.files, args.max_bytes, failures, encoding=args.encoding), sys.stdout, args.format)
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     extract = commands.add_parser("extract", help="list the attributed claims of files (text, HTML, transcripts)")
-    extract.add_argument("files", nargs="+", metavar="FILE", help="files or folders to read")
+    add_input_options(extract)
     extract.add_argument("--format", choices=("jsonl", "json", "table", "csv"), default="jsonl", help="output format (default: jsonl)")
-    extract.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse files larger than this (default: 20 MB)")
     extract.set_defaults(run=cmd_extract)
 
     speakers = commands.add_parser("speakers", help="list each document's speakers: roles, affiliations, aliases, claim counts")
-    speakers.add_argument("files", nargs="+", metavar="FILE", help="files or folders to read")
+    add_input_options(speakers)
     speakers.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
-    speakers.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse files larger than this (default: 20 MB)")
     speakers.set_defaults(run=cmd_speakers)
 
     ingest = commands.add_parser("ingest", help="store documents, speakers and claims in the ledger (SQLite)")
-    ingest.add_argument("files", nargs="+", metavar="FILE", help="files or folders to read")
+    add_input_options(ingest)
     ingest.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB} in the working folder)")
-    ingest.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse files larger than this (default: 20 MB)")
+    ingest.add_argument(
+        "--lock-timeout", type=float, default=DEFAULT_LOCK_TIMEOUT, metavar="SECONDS",
+        help=f"how long to wait while another process writes to the ledger (default: {DEFAULT_LOCK_TIMEOUT:g})",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     demo = commands.add_parser("demo", help="analyse the bundled example corpus: its claims, then what its parties dispute")

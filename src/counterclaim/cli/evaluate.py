@@ -152,8 +152,10 @@ def cmd_eval_fnc1(args: argparse.Namespace) -> int:
             out.write("Headline,Body ID,Stance\n")
             import csv
 
+            from counterclaim.export.safe import csv_cell
+
             writer = csv.writer(out)
-            writer.writerows((p.claim, p.group, label) for p, label in zip(pairs, predicted, strict=True))
+            writer.writerows((csv_cell(p.claim), p.group, label) for p, label in zip(pairs, predicted, strict=True))
     if args.json:
         print(json.dumps(result, indent=2))
     else:

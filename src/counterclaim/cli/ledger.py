@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from counterclaim.cli.common import DEFAULT_DB, EXIT_INPUT_ERROR, EXIT_OK, emit, error, open_ledger, progress_bar
+from counterclaim.cli.common import DEFAULT_DB, EXIT_INPUT_ERROR, EXIT_OK, emit, error, open_ledger, progress_bar, warn
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
@@ -35,7 +35,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         ).fetchone():
             error(f"{args.db}: no proposition {args.proposition} (run `counterclaim contested --db {args.db}` first)")
             return EXIT_INPUT_ERROR
-        entries = timeline(ledger, speaker=args.speaker, proposition=args.proposition)
+        dropped: list[str] = []
+        entries = timeline(ledger, speaker=args.speaker, proposition=args.proposition, dropped=dropped)
+    for doc_id in dropped:
+        warn(f"{doc_id}: a date a claim names falls outside the calendar; those claims are dated by their document")
     emit(entries, args.format, write_timeline_table)
     return EXIT_OK
 

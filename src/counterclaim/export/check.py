@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from counterclaim.export.contested import STANCE_STYLE
+from counterclaim.export.safe import cell
 
 if TYPE_CHECKING:
     from counterclaim.link.check import CheckResult
@@ -18,7 +19,7 @@ def write_check(result: CheckResult, out: TextIO) -> None:
     """One table per side, the surest first; each claim with what settled its side (the model, or a stored proposition's
     rule), speaker, affiliation, document, date and its propositions."""
     console = Console(file=out, width=None if out.isatty() else 160)
-    console.print(Text(f"{result.statement}: {result.candidates} candidate claims, {result.read} read, {len(result.findings)} bear on it"))
+    console.print(cell(f"{result.statement}: {result.candidates} candidate claims, {result.read} read, {len(result.findings)} bear on it"))
     for side in ("supports", "disputes", "neutral"):
         findings = result.side(side)
         if not findings:
@@ -36,8 +37,8 @@ def write_check(result: CheckResult, out: TextIO) -> None:
             start, end = finding.claim["content"]["spans"][0][0], finding.claim["content"]["spans"][-1][1]
             table.add_row(
                 f"{finding.score:.2f}", finding.stance_by.replace("proposition ", "prop. "),
-                Text(finding.speaker or "-"), Text(finding.affiliation or "-"), Text(finding.document),
-                finding.date or "-", Text(f"{finding.claim['content']['text']}  [{start}-{end}]"),
-                Text(", ".join(f"{p['id']} ({p['stance']})" for p in finding.propositions) or "-"),
+                cell(finding.speaker), cell(finding.affiliation), cell(finding.document),
+                cell(finding.date), cell(f"{finding.claim['content']['text']}  [{start}-{end}]"),
+                cell(", ".join(f"{p['id']} ({p['stance']})" for p in finding.propositions)),
             )
         console.print(table)

@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from counterclaim.export.safe import cell
+
 if TYPE_CHECKING:
     from counterclaim.link.propositions import Proposition
 
@@ -25,7 +27,7 @@ def write_contested(propositions: list[Proposition], out: TextIO, everything: bo
         console.print("No propositions with two or more claims." if everything else "No contested propositions.")
     for proposition in propositions:
         mark = " (contested)" if everything and proposition.contested else ""
-        table = Table(title=Text(f"[{proposition.id}] {proposition.statement}{mark}"), expand=True)
+        table = Table(title=cell(f"[{proposition.id}] {proposition.statement}{mark}"), expand=True)
         table.add_column("stance", no_wrap=True)
         table.add_column("speaker", max_width=26)
         table.add_column("doc", max_width=18, no_wrap=True)
@@ -33,10 +35,10 @@ def write_contested(propositions: list[Proposition], out: TextIO, everything: bo
         for member in sorted(proposition.members, key=lambda m: (STANCE_ORDER[m.stance], m.unit.id)):
             stance = member.stance + ("" if member.confident else "?")
             table.add_row(
-                Text(stance, style=STANCE_STYLE[member.stance]), Text(member.unit.speaker or "-"),
-                Text(member.unit.record["doc_id"]), Text(member.unit.record["content"]["text"]),
+                Text(stance, style=STANCE_STYLE[member.stance]), cell(member.unit.speaker),
+                cell(member.unit.record["doc_id"]), cell(member.unit.record["content"]["text"]),
             )
         console.print(table)
         for conflict in proposition.numeric_conflicts:
             values = " vs ".join(f"{v['text']} ({v['speaker']})" for v in conflict["values"])
-            console.print(Text(f"  numbers differ on {conflict['unit']}: {values}"))
+            console.print(cell(f"  numbers differ on {conflict['unit']}: {values}"))

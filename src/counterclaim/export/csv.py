@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
+from counterclaim.export.safe import csv_cell
 from counterclaim.model import Claim, TextSpans
 
 COLUMNS = [
@@ -24,10 +25,10 @@ def write_csv(claims: Iterable[Claim], out: TextIO) -> None:
     writer.writerow(COLUMNS)
     for c in claims:
         s = c.speaker
-        writer.writerow([
+        writer.writerow([csv_cell(value) for value in [
             c.doc_id, c.claim_id, c.mode, c.polarity,
             s.name if s else "", s.id if s else "", (s.role or "") if s else "", (s.affiliation or "") if s else "",
             c.source.text if c.source else "", _ranges(c.source), c.cue.text if c.cue else "",
             c.content.text, _ranges(c.content), c.reported_by.name if c.reported_by else "",
             "; ".join(c.hedges), "; ".join(f"{q.value:g} {q.unit or ''}".strip() for q in c.quantities),
-        ])
+        ]])

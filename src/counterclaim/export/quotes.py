@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from counterclaim.export.safe import cell
+
 if TYPE_CHECKING:
     from counterclaim.link.fidelity import QuoteCheck
 
@@ -28,5 +30,5 @@ def write_quote_table(checks: Iterable[QuoteCheck], out: TextIO) -> None:
         status = Text(check.status + (" (changed)" if check.changed else ""), style="bold red" if check.changed else STATUS_STYLE[check.status])
         edits = "; ".join(f"{d['source'] or '-'} -> {d['quote'] or '-'}" for d in check.differences)
         found = f"{check.match_doc_id}: {check.match_text}" if check.match_text else "-"
-        table.add_row(Text(check.doc_id), Text(check.speaker or "-"), status, Text(check.quote), Text(found), Text(edits))
+        table.add_row(cell(check.doc_id), cell(check.speaker), status, cell(check.quote), cell(found), cell(edits, empty=""))
     Console(file=out, width=None if out.isatty() else 160).print(table)

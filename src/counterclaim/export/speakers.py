@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
+
+from counterclaim.export.safe import cell
 
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
@@ -30,12 +31,12 @@ def write_speakers(extractions: Iterable[Extraction], out: TextIO, fmt: str = "t
         return
     console = Console(file=out, width=None if out.isatty() else 160)
     for extraction in extractions:
-        table = Table(title=f"{extraction.document.doc_id}: speakers", expand=True)
+        table = Table(title=cell(f"{extraction.document.doc_id}: speakers"), expand=True)
         for column in ("speaker", "kind", "role", "affiliation", "claims", "aliases"):
             table.add_column(column, justify="right" if column == "claims" else "left")
         for row in speaker_rows(extraction):
             table.add_row(
-                Text(row["name"], style="bold"), row["kind"], Text(row["role"] or "-"), Text(row["affiliation"] or "-"),
-                str(row["claims"]), Text(", ".join(row["aliases"])),
+                cell(row["name"], style="bold"), row["kind"], cell(row["role"]), cell(row["affiliation"]),
+                str(row["claims"]), cell(", ".join(row["aliases"]), empty=""),
             )
         console.print(table)

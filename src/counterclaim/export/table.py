@@ -9,12 +9,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from counterclaim.export.safe import cell
 from counterclaim.model import Claim
 
 
 def claims_table(claims: Iterable[Claim], title: str | None = None) -> Table:
     """Speaker, mode, polarity, cue and content of each claim; denials stand out."""
-    table = Table(title=title, show_lines=False, expand=True)
+    table = Table(title=cell(title) if title else None, show_lines=False, expand=True)
     table.add_column("doc", style="dim", no_wrap=True, max_width=18)
     table.add_column("at", justify="right", style="dim", no_wrap=True)
     table.add_column("speaker", style="bold", max_width=28)
@@ -31,13 +32,13 @@ def claims_table(claims: Iterable[Claim], title: str | None = None) -> Table:
         if c.hedges:
             speaker += " [hedged]"
         table.add_row(
-            Text(c.doc_id),
+            cell(c.doc_id),
             str(c.content.start),
-            Text(speaker),
+            cell(speaker),
             c.mode,
             Text(c.polarity, style="bold red" if c.polarity == "deny" else ""),
-            Text(c.cue.text if c.cue else "-"),
-            Text(c.content.text),
+            cell(c.cue.text if c.cue else None),
+            cell(c.content.text),
         )
     return table
 

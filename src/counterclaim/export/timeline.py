@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from counterclaim.export.safe import cell
+
 if TYPE_CHECKING:
     from counterclaim.link.timeline import TimelineEntry
 
@@ -23,7 +25,7 @@ def write_timeline_table(entries: list[TimelineEntry], out: TextIO) -> None:
     table.add_column("content", ratio=1)
     for e in entries:
         table.add_row(
-            e.date or "-", Text(e.dated_by), Text(e.doc_id), Text(e.speaker or "-"),
-            Text(e.polarity, style="bold red" if e.polarity == "deny" else ""), Text(e.content),
+            cell(e.date), cell(e.dated_by), cell(e.doc_id), cell(e.speaker),
+            Text(e.polarity, style="bold red" if e.polarity == "deny" else ""), cell(e.content),
         )
     Console(file=out, width=None if out.isatty() else 160).print(table)

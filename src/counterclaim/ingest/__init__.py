@@ -15,29 +15,37 @@ from counterclaim.model import Document
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
-def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Document:
     """Read one file as a Document: HTML by suffix or content, else text; turns detected in either.
 
-    Raises `InputError` with a one-line reason for anything the user must fix.
+    `encoding` overrides detection. Raises `InputError` with a one-line reason
+    for anything the user must fix.
     """
     name = str(path)
     try:
+        if os.path.isdir(path):
+            raise InputError(name, "is a folder, not a file")
         size = os.path.getsize(path)
         check_size(name, size, max_bytes)
         data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(name, "is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
+    except OSError as problem:  # missing, a symlink loop, no permission, a device that fails
+        raise InputError(name, os_reason(problem)) from None
     fields: dict[str, str | None] = {}
+    decoded = decode(name, data, encoding)
     if Path(name).suffix.lower() in HTML_SUFFIXES or looks_like_html(data):
-        fields = extract_html(name, decode(name, data))
+        fields = extract_html(name, decoded.text)
         text = fields.pop("text") or ""
     else:
-        text = decode(name, data)
-    return document_from_text(Path(name).stem, text, path=name, **fields)
+        text = decoded.text
+    document = document_from_text(Path(name).stem, text, path=name, **fields)
+    document.encoding = decoded.assumed
+    return document
+
+
+def os_reason(problem: OSError) -> str:
+    """What the system said, as a reason in a one-line error: `permission denied`, `too many levels of symbolic links`."""
+    reason = (problem.strerror or type(problem).__name__).lower()
+    return "no such file" if isinstance(problem, FileNotFoundError) else reason
 
 
 def document_from_text(doc_id: str, text: str, path: str | None = None, **metadata: str | None) -> Document:

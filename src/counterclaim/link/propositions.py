@@ -740,20 +740,24 @@ def store(ledger: Ledger, propositions: list[Proposition]) -> None:
     for _, index, old in sorted(overlaps):
         if index not in assigned and old not in assigned.values():
             assigned[index] = old
-    with ledger.db:
-        ledger.db.execute("DELETE FROM proposition_claims")
-        ledger.db.execute(f"DELETE FROM propositions WHERE id NOT IN ({','.join('?' * len(assigned))})", tuple(assigned.values()))
-        for index, proposition in enumerate(propositions):
-            values = (proposition.statement, int(proposition.contested), json.dumps(proposition.numeric_conflicts))
-            if index in assigned:
-                proposition.id = assigned[index]
-                ledger.db.execute("UPDATE propositions SET statement = ?, contested = ?, numeric_conflicts = ? WHERE id = ?",
-                                  (*values, proposition.id))
-            else:
-                proposition.id = ledger.db.execute(
-                    "INSERT INTO propositions (statement, contested, numeric_conflicts) VALUES (?, ?, ?)", values
-                ).lastrowid
-            ledger.db.executemany(
-                "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule) VALUES (?, ?, ?, ?, ?)",
-                [(proposition.id, m.unit.id, m.stance, m.score, m.rule) for m in proposition.members],
-            )
+
+    def replace_all() -> None:
+        with ledger.db:
+            ledger.db.execute("DELETE FROM proposition_claims")
+            ledger.db.execute(f"DELETE FROM propositions WHERE id NOT IN ({','.join('?' * len(assigned))})", tuple(assigned.values()))
+            for index, proposition in enumerate(propositions):
+                values = (proposition.statement, int(proposition.contested), json.dumps(proposition.numeric_conflicts))
+                if index in assigned:
+                    proposition.id = assigned[index]
+                    ledger.db.execute("UPDATE propositions SET statement = ?, contested = ?, numeric_conflicts = ? WHERE id = ?",
+                                      (*values, proposition.id))
+                else:
+                    proposition.id = ledger.db.execute(
+                        "INSERT INTO propositions (statement, contested, numeric_conflicts) VALUES (?, ?, ?)", values
+                    ).lastrowid
+                ledger.db.executemany(
+                    "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule) VALUES (?, ?, ?, ?, ?)",
+                    [(proposition.id, m.unit.id, m.stance, m.score, m.rule) for m in proposition.members],
+                )
+
+    ledger.write(replace_all)

@@ -70,10 +70,14 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left : min(right_candidates) + 1 if right_candidates else len(text)]
 
 
-def timeline(ledger: Ledger, speaker: str | None = None, proposition: int | None = None) -> list[TimelineEntry]:
+def timeline(
+    ledger: Ledger, speaker: str | None = None, proposition: int | None = None, dropped: list[str] | None = None
+) -> list[TimelineEntry]:
     """Every claim (questions aside) in order of the date it is about, then of its document's date.
 
     `proposition` keeps the claims of one proposition, as `counterclaim contested` last stored them.
+    A date that falls outside the calendar (`on Monday` in a story dated 0001-01-01) is dropped, the claim
+    dated by its document, and the document named once in `dropped`.
     """
     documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, date, text FROM documents")}
     query = (
@@ -96,7 +100,12 @@ def timeline(ledger: Ledger, speaker: str | None = None, proposition: int | None
             context = row["content"] + " " + _sentence_around(document["text"], row["content_start"], row["content_end"])
             match = RELATIVE.search(context)
             if match:
-                resolved = resolve(match.group(1), base)
+                try:
+                    resolved = resolve(match.group(1), base)
+                except (OverflowError, ValueError):
+                    resolved = None
+                    if dropped is not None and document["doc_id"] not in dropped:
+                        dropped.append(document["doc_id"])
                 if resolved is not None:
                     date, dated_by = resolved.isoformat(), match.group(0).strip()
         entries.append(TimelineEntry(date, dated_by, document["date"], document["doc_id"], row["speaker"], row["polarity"],

@@ -51,13 +51,17 @@ def all_vectors(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
     blocks = ledger.db.execute("SELECT version, claim_ids, vectors FROM vector_blocks ORDER BY id").fetchall()
     if not blocks or any(row[0] != version for row in blocks):
         ids, vectors = stored_vectors(ledger)
-        with ledger.db:
-            ledger.db.execute("DELETE FROM vector_blocks")
-            ledger.db.executemany(
-                "INSERT INTO vector_blocks (version, claim_ids, vectors) VALUES (?, ?, ?)",
-                [(version, ids[i : i + BLOCK].tobytes(), vectors[i : i + BLOCK].astype(np.float16).tobytes())
-                 for i in range(0, max(len(ids), 1), BLOCK)],
-            )
+
+        def pack() -> None:
+            with ledger.db:
+                ledger.db.execute("DELETE FROM vector_blocks")
+                ledger.db.executemany(
+                    "INSERT INTO vector_blocks (version, claim_ids, vectors) VALUES (?, ?, ?)",
+                    [(version, ids[i : i + BLOCK].tobytes(), vectors[i : i + BLOCK].astype(np.float16).tobytes())
+                     for i in range(0, max(len(ids), 1), BLOCK)],
+                )
+
+        ledger.write(pack)
         return ids, vectors.astype(np.float16)
     ids = np.frombuffer(b"".join(row[1] for row in blocks), dtype=np.int64)
     vectors = np.frombuffer(b"".join(row[2] for row in blocks), dtype=np.float16).reshape(len(ids), DIMENSIONS)
@@ -75,11 +79,13 @@ def unit_vectors(ledger: Ledger, units: list[ClaimUnit], progress: Callable[[int
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
         vectors = embed([u.meaning for u in chunk])
-        with ledger.db:
-            ledger.db.executemany(
-                "INSERT OR REPLACE INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)",
-                [(u.id, meaning_hash(u.meaning), v.astype(np.float16).tobytes()) for u, v in zip(chunk, vectors, strict=True)],
-            )
+        rows = [(u.id, meaning_hash(u.meaning), v.astype(np.float16).tobytes()) for u, v in zip(chunk, vectors, strict=True)]
+
+        def keep(rows: list = rows) -> None:
+            with ledger.db:
+                ledger.db.executemany("INSERT OR REPLACE INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)", rows)
+
+        ledger.write(keep)
         for unit, vector in zip(chunk, vectors, strict=True):
             found[unit.id] = vector.astype(np.float16).astype("float32")
         if progress:

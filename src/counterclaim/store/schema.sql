@@ -1,4 +1,4 @@
--- counterclaim ledger, schema version 2.
+-- counterclaim ledger, schema version 3.
 -- Documents, the speaker entities behind their claims (merged across documents by name),
 -- the claims with their exact offsets, full-text search over claim contents, and the
 -- results of quote checks. Opens in Datasette as it is (see datasette.yaml).
@@ -21,6 +21,15 @@ CREATE TABLE IF NOT EXISTS documents (
     transcript_start INTEGER,
     text TEXT NOT NULL,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- Every path a document's text was ingested under: the same text under another name is stored once,
+-- and each name it came under is kept here.
+CREATE TABLE IF NOT EXISTS document_paths (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    PRIMARY KEY (document_id, path)
 );
 
 CREATE TABLE IF NOT EXISTS turns (
@@ -147,7 +156,7 @@ CREATE TRIGGER IF NOT EXISTS claim_vectors_ad AFTER DELETE ON claim_vectors BEGI
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
 
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '3');
 
 -- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
 CREATE VIEW IF NOT EXISTS claim_ledger AS
