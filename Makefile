@@ -38,6 +38,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/contested_speed.py
 	$(BIN)/python benchmarks/check_speed.py
 	$(BIN)/python benchmarks/linking_growth.py
+	$(BIN)/python benchmarks/hostile_inputs.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

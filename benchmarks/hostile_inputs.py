@@ -32,6 +32,8 @@ ORDINARY = (
     '"We deny that it was closed," the spokesman said. Critics said the report was false.\n'
 )
 MIN_CHARS_FOR_RATE = 1000
+# The text each legacy-encoded file was written from: reading it as anything else is a silent misreading.
+EXPECTED: dict[str, str] = {}
 
 
 def _write(folder: Path, name: str, data: str | bytes) -> None:
@@ -94,7 +96,9 @@ def _encodings(folder: Path) -> None:
     for language, names in encodings.items():
         for encoding in names:
             for repeat in (1, 4):
-                _write(folder, f"encoding-{language}-{encoding}-{repeat}.txt", (texts[language] * repeat).encode(encoding))
+                name = f"encoding-{language}-{encoding}-{repeat}.txt"
+                EXPECTED[name] = texts[language] * repeat
+                _write(folder, name, EXPECTED[name].encode(encoding))
 
 
 def _binary(folder: Path, rng: random.Random) -> None:
@@ -198,6 +202,8 @@ def run(files: list[Path]) -> list[dict]:
         try:
             document = read_document(path)
             chars = len(document.text)
+            if path.name in EXPECTED and document.text != EXPECTED[path.name]:
+                outcome = "MISREAD: " + document.text[:40]
             extracted = extractor.extract_one(document)
             claims = len(extracted)
             spans_ok = all(_spans_true(document.text, c.to_json()) for c in extracted)
@@ -228,9 +234,11 @@ def main() -> None:
     crashes = [r for r in results if r["outcome"].startswith("CRASH")]
     refused = [r for r in results if r["outcome"].startswith("refused")]
     broken = [r for r in results if not r["spans_true"]]
+    misread = [r for r in results if r["outcome"].startswith("MISREAD")]
     print(f"{len(results)} inputs: {len(results) - len(crashes) - len(refused)} read, {len(refused)} refused, "
-          f"{len(crashes)} crashed, {len(broken)} with spans that do not slice back")
-    for r in crashes + broken:
+          f"{len(crashes)} crashed, {len(broken)} with spans that do not slice back, "
+          f"{len(misread)} of {len(EXPECTED)} legacy-encoded files read as other text")
+    for r in crashes + broken + misread:
         print(f"  {r['file']}: {r['outcome']}")
     rated = sorted((r for r in results if r["chars"] >= MIN_CHARS_FOR_RATE), key=lambda r: -r["cpu_us_per_char"])
     print("highest CPU time per character (inputs of at least 1,000 characters):")
