@@ -1,12 +1,14 @@
 """The claims stage: Documents in, Claims out, through the nlp pipeline.
 
 `nlp.pipe` is the one batch path; each Doc carries its Document's id and turns
-so that the components can build complete claims.
+so that the components can build complete claims. Long documents go through in
+parts; a document the pipeline fails on is reported and left out, and the batch
+goes on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -74,6 +76,20 @@ def turns_within(turns: list[Turn], start: int, end: int) -> list[Turn]:
     return inside
 
 
+# Reports a document the pipeline failed on, with the error; the batch goes on without it.
+OnError = Callable[[Document, Exception], None]
+
+
+@dataclass(slots=True, frozen=True)
+class _Part:
+    """Where one part of a document lies: the document, the part's range, and whether it is the document's last."""
+
+    document: Document
+    start: int
+    end: int
+    last: bool
+
+
 class ClaimExtractor:
     """Loads the pipeline once and extracts claims from any number of documents."""
 
@@ -81,33 +97,73 @@ class ClaimExtractor:
         self.nlp = nlp or load_pipeline()
         self.batch_size = batch_size
 
-    def _docs(self, documents: Iterable[Document]) -> Iterator[tuple[Doc, tuple[Document, int, bool]]]:
-        """Each document's parts as Docs, with the document, the part's offset and whether it is the last."""
-        for document in documents:
-            bounds = part_bounds(document.text)
-            whole = len(bounds) == 1
-            for n, (start, end) in enumerate(bounds):
-                doc = self.nlp.make_doc(document.text if whole else document.text[start:end])
-                doc._.doc_id = document.doc_id
-                doc._.turns = document.turns if whole else turns_within(document.turns, start, end)
-                yield doc, (document, start, n == len(bounds) - 1)
+    def _doc(self, part: _Part) -> Doc:
+        document = part.document
+        whole = part.start == 0 and part.end == len(document.text)
+        doc = self.nlp.make_doc(document.text if whole else document.text[part.start : part.end])
+        doc._.doc_id = document.doc_id
+        doc._.turns = document.turns if whole else turns_within(document.turns, part.start, part.end)
+        return doc
 
-    def extract(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+    def _processed(self, parts: Iterable[_Part]) -> Iterator[tuple[_Part, Doc | None, Exception | None]]:
+        """Each part with its processed Doc, or with the exception the pipeline raised on it.
+
+        Parts go through `nlp.pipe` a batch at a time; when a batch fails, its parts go
+        through again one by one, so that one bad input costs only its own document.
+        """
+        batch: list[_Part] = []
+        for part in _with_end(iter(parts)):
+            if part is not None:
+                batch.append(part)
+            if batch and (part is None or len(batch) == self.batch_size):
+                try:
+                    docs = list(self.nlp.pipe((self._doc(p) for p in batch), batch_size=self.batch_size))
+                    yield from ((p, doc, None) for p, doc in zip(batch, docs, strict=True))
+                except Exception:  # which part failed is found below, one at a time
+                    for alone in batch:
+                        try:
+                            yield alone, self.nlp(self._doc(alone)), None
+                        except Exception as problem:  # a bug, not a user error: reported per document by the caller
+                            yield alone, None, problem
+                batch = []
+
+    def extract(self, documents: Iterable[Document], on_error: OnError | None = None) -> Iterator[Extraction]:
         """Each document with its claims, in document order; documents are consumed lazily.
 
         The parts of a long document are joined again: claims in the whole text's offsets,
-        speakers once each.
+        speakers once each. A document the pipeline fails on is given to `on_error` and left
+        out, the others go on; without `on_error` the exception is raised.
         """
         claims: list[Claim] = []
         speakers: dict[str, Speaker] = {}
-        for doc, (document, start, last) in self.nlp.pipe(self._docs(documents), batch_size=self.batch_size, as_tuples=True):
-            claims.extend(claim.shifted(start) if start else claim for claim in doc._.claims or [])
-            for speaker in doc._.speakers or []:
-                speakers.setdefault(speaker.id, speaker)
-            if last:
-                yield Extraction(document, claims, list(speakers.values()))
-                claims, speakers = [], {}
+        failure: Exception | None = None
+        for part, doc, problem in self._processed(_parts(documents)):
+            failure = failure or problem
+            if doc is not None and failure is None:
+                claims.extend(claim.shifted(part.start) if part.start else claim for claim in doc._.claims or [])
+                for speaker in doc._.speakers or []:
+                    speakers.setdefault(speaker.id, speaker)
+            if part.last:
+                if failure is None:
+                    yield Extraction(part.document, claims, list(speakers.values()))
+                elif on_error is None:
+                    raise failure
+                else:
+                    on_error(part.document, failure)
+                claims, speakers, failure = [], {}, None
 
     def extract_one(self, document: Document) -> list[Claim]:
         """Claims of a single document."""
         return next(self.extract([document])).claims
+
+
+def _parts(documents: Iterable[Document]) -> Iterator[_Part]:
+    for document in documents:
+        bounds = part_bounds(document.text)
+        for n, (start, end) in enumerate(bounds):
+            yield _Part(document, start, end, n == len(bounds) - 1)
+
+
+def _with_end(items: Iterator[_Part]) -> Iterator[_Part | None]:
+    yield from items
+    yield None

@@ -124,12 +124,21 @@ def extract_claims(
             if keep is None or keep(document):
                 yield document
 
+    unanalysed = 0
+
+    def failed(document: Document, problem: Exception) -> None:
+        nonlocal unanalysed
+        unanalysed += 1
+        error(f"{document.path or document.doc_id}: could not be analysed ({type(problem).__name__}: {problem}); "
+              "the rest of the batch goes on (a bug: please report it with this file)")
+        failures.append(document.path or document.doc_id)
+
     extractor = ClaimExtractor()
     with progress_bar(len(files), "extracting") as progress:
         task = progress.add_task("extract", total=len(files))
-        for extraction in extractor.extract(documents()):
+        for extraction in extractor.extract(documents(), on_error=failed):
             yield extraction
-            progress.update(task, completed=read + len(failures) - listed_failures)
+            progress.update(task, completed=read + len(failures) - listed_failures - unanalysed)
 
 
 def emit(items: list, fmt: str, write_table: Callable[[list, TextIO], None]) -> None:
