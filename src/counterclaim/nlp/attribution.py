@@ -40,6 +40,7 @@ ADAPTED_LAYERS = (
 # MiniLM reads at most 512 subwords: longer paragraphs are tagged in windows of this many words.
 WINDOW_WORDS = 200
 MAX_SUBWORDS = 512
+MAX_WORD_CHARS = 50
 # Subwords (padding included) per forward pass.
 BATCH_SUBWORDS = 4096
 
@@ -54,6 +55,12 @@ class RoleSpan:
     role: str
     start: int
     end: int
+
+
+def tagger_words(tokens: list[Token]) -> list[str]:
+    """What the tagger reads of each token: its text, cut at `MAX_WORD_CHARS` (no word is longer; a 200-character
+    piece of a run of quotation marks would otherwise cost 200 subwords)."""
+    return [t.text[:MAX_WORD_CHARS] for t in tokens]
 
 
 def paragraph_sequences(doc: Doc) -> list[list[Token]]:
@@ -308,7 +315,7 @@ class AttributionTagger:
 
     def _tag(self, docs: list[Doc]) -> None:
         paragraphs = [(doc, tokens) for doc in docs for tokens in paragraph_sequences(doc)]
-        windows = [w for n, (_, tokens) in enumerate(paragraphs) for w in encode_paragraph(self.tokenizer, [t.text for t in tokens], n)]
+        windows = [w for n, (_, tokens) in enumerate(paragraphs) for w in encode_paragraph(self.tokenizer, tagger_words(tokens), n)]
         by_paragraph: list[list[np.ndarray]] = [[] for _ in paragraphs]
         for window, log_probs in zip(windows, self.network.word_log_probs(windows), strict=True):
             by_paragraph[window.paragraph].append(log_probs)

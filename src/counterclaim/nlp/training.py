@@ -29,6 +29,7 @@ from counterclaim.nlp.attribution import (
     model_paths,
     padded,
     paragraph_sequences,
+    tagger_words,
 )
 
 # Inner roles win where annotations nest: a cue inside another claim's content stays a cue.
@@ -72,7 +73,7 @@ def labelled_windows(pairs: list[tuple[GoldDocument, Doc]], tokenizer) -> list[t
         labels = token_labels(doc, gold)
         for tokens in paragraph_sequences(doc):
             tags = [LABELS.index(labels.get(t.i, "O")) for t in tokens]
-            for window in encode_paragraph(tokenizer, [t.text for t in tokens]):
+            for window in encode_paragraph(tokenizer, tagger_words(tokens)):
                 examples.append((window, tags[window.word_start : window.word_start + len(window.first)]))
     return examples
 
