@@ -6,6 +6,7 @@ from counterclaim import claims as claims_module
 from counterclaim.claims import part_bounds, turns_within
 from counterclaim.ingest import document_from_text
 from counterclaim.model import Turn
+from counterclaim.nlp.attribution import MAX_WORD_CHARS, tagger_words
 from counterclaim.nlp.long_runs import MAX_RUN
 
 PARAGRAPH = 'Petra Lind, the chief engineer, said the spillway was opened on time. "We had no choice," Lind said.\n\n'
@@ -60,6 +61,7 @@ def test_a_long_run_without_spaces_is_cut_into_bounded_tokens_and_text_is_kept(e
     doc = extractor.nlp.make_doc(text)
     assert doc.text == text
     assert max(len(token) for token in doc) <= MAX_RUN
+    assert max(len(word) for word in tagger_words(list(doc))) <= MAX_WORD_CHARS
     for claim in extractor.extract_one(document_from_text("run", text)):
         slices_back(text, claim)
 
