@@ -51,8 +51,16 @@ def test_a_100_mb_file_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "huge.txt"
     with open(path, "wb") as out:
         out.truncate(100 * 1024 * 1024)
-    with pytest.raises(InputError, match="too large"):
+    with pytest.raises(InputError, match="too large") as caught:
         read_document(path)
+    assert "the limit is 20 MB" in str(caught.value)
+
+
+def test_the_size_limit_in_help_is_the_one_enforced():
+    from counterclaim.cli import build_parser
+
+    extract = build_parser()._subparsers._group_actions[0].choices["extract"]
+    assert "20 MB" in " ".join(extract.format_help().split())
 
 
 def test_missing_file_and_folder(tmp_path):
