@@ -185,3 +185,26 @@ def test_a_missing_embedding_model_is_a_one_line_error(tmp_path, monkeypatch, ca
     assert cli.main(["contested", "--db", db]) == 1
     err = capsys.readouterr().err
     assert "sentence embeddings need" in err and "Traceback" not in err
+
+
+def test_ingest_reads_feeds_web_archives_and_json_lines_with_their_urls(tmp_path):
+    import sqlite3
+
+    from tests.ingest.test_archives import PAGE, STORY, warc
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "bridge-safe.html").write_text(PAGE.replace("Tuesday", "Monday"))
+    (folder / "wire.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Valley Wire</title><item><title>Bridge safe</title>'
+        "<link>https://wire.example/bridge-safe</link></item></channel></rss>"
+    )
+    (folder / "crawl.warc.gz").write_bytes(warc([("https://a.example/one", "text/html", PAGE.replace("Tuesday", "Friday").encode())]))
+    (folder / "dump.jsonl").write_text(json.dumps({"text": STORY, "url": "https://b.example/1"}) + "\n{broken\n")
+    db = tmp_path / "ledger.db"
+    result = run("ingest", str(folder), "--db", str(db))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "dump.jsonl#2" in errors[0] and "not JSON" in errors[0]
+    urls = {row[0] for row in sqlite3.connect(db).execute("SELECT url FROM documents")}
+    assert {"https://wire.example/bridge-safe", "https://a.example/one", "https://b.example/1"} <= urls

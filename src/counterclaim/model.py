@@ -57,6 +57,8 @@ class Document:
     turns: list[Turn] = field(default_factory=list)
     transcript_start: int | None = None
     encoding: str | None = None  # the encoding assumed in reading the file, when it was not UTF-8
+    url: str | None = None  # where the story was published, from a feed, web archive or JSON Lines record
+    from_summary: bool = False  # a feed entry whose page was not saved: the text is the feed's summary
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,8 @@ class Document:
             "author": self.author,
             "site": self.site,
             "transcript_start": self.transcript_start,
+            "url": self.url,
+            "from_summary": self.from_summary,
             "turns": [t.to_json() for t in self.turns],
             "length": len(self.text),
         }

@@ -153,10 +153,14 @@ def test_a_version_2_ledger_gains_the_paths_of_its_documents(tmp_path, extractio
     with Ledger(path) as ledger:
         ledger.add(dataclasses.replace(extractions[0], document=document))
     db = sqlite3.connect(path)
-    db.executescript("DROP TABLE document_paths; UPDATE meta SET value = '2' WHERE key = 'schema_version';")
+    db.executescript(
+        "DROP TABLE document_paths; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN from_summary;"
+        " UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+    )
     db.close()
     with Ledger(path, create=False) as ledger:
         assert ledger.paths(1) == ["first.txt"]
+        assert {"url", "from_summary"} <= {row[1] for row in ledger.db.execute("PRAGMA table_info(documents)")}
 
 
 def test_the_same_text_under_another_name_is_recorded_not_stored_twice(ledger, extractions):

@@ -37,7 +37,10 @@ def warn(message: str) -> None:
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """The options of every command that reads files: the folder or files, the size limit, the encoding."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="files or folders to read")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE",
+        help="files or folders to read: text, HTML, transcripts, RSS/Atom feeds, WARC(.gz), JSON Lines(.gz)",
+    )
     parser.add_argument(
         "--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
         help=f"refuse files larger than this many bytes (default: {DEFAULT_MAX_BYTES:,}, that is {DEFAULT_MAX_BYTES / 1e6:g} MB)",
@@ -56,24 +59,32 @@ def progress_bar(total: int | None, what: str) -> Progress:
 
 
 def _read_documents(paths: list[str], max_bytes: int, encoding: str | None, failures: list[str]) -> Iterator[Document]:
-    """Documents of the readable files; each unreadable one is reported and skipped."""
-    from counterclaim.ingest import read_document
+    """Documents of the readable files (several for a feed, web archive or JSON Lines file); each unreadable file or
+    story is reported and skipped."""
+    from counterclaim.ingest import read_documents
+    from counterclaim.ingest.feeds import is_feed
     from counterclaim.nlp.quotes import scan_quotes
 
-    for path in paths:
-        try:
-            document = read_document(path, max_bytes=max_bytes, encoding=encoding)
-        except InputError as problem:
-            error(str(problem))
-            failures.append(path)
+    # Feeds first, so that a page saved beside a feed is read once, as its entry (with the entry's URL and date).
+    ordered = sorted(paths, key=lambda path: not is_feed(path))
+    read_for_feeds: set[str] = set()
+    for path in ordered:
+        if path in read_for_feeds:
             continue
-        if document.encoding and not encoding:
-            warn(f"{path}: not UTF-8; read as {document.encoding} (give --encoding if that is wrong)")
-        unclosed = scan_quotes(document.text).unclosed
-        if unclosed:
-            line = document.text.count("\n", 0, unclosed[0]) + 1
-            warn(f"{path}: unbalanced quotation marks (first at line {line}); quotes closed at the paragraph's end")
-        yield document
+        for item in read_documents(path, max_bytes=max_bytes, encoding=encoding):
+            if isinstance(item, InputError):
+                error(str(item))
+                failures.append(item.path)
+                continue
+            if item.path != path and item.url:
+                read_for_feeds.add(str(item.path))
+            if item.encoding and not encoding:
+                warn(f"{item.path}: not UTF-8; read as {item.encoding} (give --encoding if that is wrong)")
+            unclosed = scan_quotes(item.text).unclosed
+            if unclosed:
+                line = item.text.count("\n", 0, unclosed[0]) + 1
+                warn(f"{item.path}: unbalanced quotation marks (first at line {line}); quotes closed at the paragraph's end")
+            yield item
 
 
 def expand(paths: list[str], failures: list[str]) -> list[str]:
@@ -138,7 +149,7 @@ def extract_claims(
         task = progress.add_task("extract", total=len(files))
         for extraction in extractor.extract(documents(), on_error=failed):
             yield extraction
-            progress.update(task, completed=read + len(failures) - listed_failures - unanalysed)
+            progress.update(task, completed=min(len(files), read + len(failures) - listed_failures - unanalysed))
 
 
 def emit(items: list, fmt: str, write_table: Callable[[list, TextIO], None]) -> None:

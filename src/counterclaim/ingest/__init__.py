@@ -3,33 +3,78 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from counterclaim.errors import InputError
 from counterclaim.ingest.dateline import find_dateline
+from counterclaim.ingest.feeds import looks_like_feed, read_feed
 from counterclaim.ingest.html import extract_html, looks_like_html
+from counterclaim.ingest.jsonl import JSONL_SUFFIXES, read_jsonl
 from counterclaim.ingest.text import DEFAULT_MAX_BYTES, check_size, decode
 from counterclaim.ingest.transcript import find_turns
+from counterclaim.ingest.warc import looks_like_warc, read_warc
 from counterclaim.model import Document
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Document:
-    """Read one file as a Document: HTML by suffix or content, else text; turns detected in either.
+    """Read one file as one Document: HTML by suffix or content, else text; turns detected in either.
 
     `encoding` overrides detection. Raises `InputError` with a one-line reason
     for anything the user must fix.
     """
     name = str(path)
+    return _document(name, _read_bytes(path, max_bytes), encoding)
+
+
+def read_documents(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Iterator[Document | InputError]:
+    """Every document of a file, in order: one for a text or HTML file, one a story for a feed, a web archive
+    (WARC, WARC.gz) or JSON Lines. A problem is yielded as an `InputError` in its place and the rest goes on;
+    a web archive or JSON Lines file is streamed, and `max_bytes` applies to each of its stories."""
+    name = str(path)
     try:
         if os.path.isdir(path):
             raise InputError(name, "is a folder, not a file")
-        size = os.path.getsize(path)
-        check_size(name, size, max_bytes)
-        data = Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError as problem:
+        yield InputError(name, os_reason(problem))
+        return
+    except InputError as problem:
+        yield problem
+        return
+    if looks_like_warc(name, head):
+        yield from read_warc(name, max_bytes)
+    elif name.lower().endswith(JSONL_SUFFIXES):
+        yield from read_jsonl(name, max_bytes)
+    elif looks_like_feed(head):
+        try:
+            data = _read_bytes(path, max_bytes)
+        except InputError as problem:
+            yield problem
+            return
+        yield from read_feed(name, data, lambda page: read_document(page, max_bytes, encoding))
+    else:
+        try:
+            yield read_document(path, max_bytes, encoding)
+        except InputError as problem:
+            yield problem
+
+
+def _read_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    name = str(path)
+    try:
+        if os.path.isdir(path):
+            raise InputError(name, "is a folder, not a file")
+        check_size(name, os.path.getsize(path), max_bytes)
+        return Path(path).read_bytes()
     except OSError as problem:  # missing, a symlink loop, no permission, a device that fails
         raise InputError(name, os_reason(problem)) from None
+
+
+def _document(name: str, data: bytes, encoding: str | None) -> Document:
     fields: dict[str, str | None] = {}
     decoded = decode(name, data, encoding)
     if Path(name).suffix.lower() in HTML_SUFFIXES or looks_like_html(data):

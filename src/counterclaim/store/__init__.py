@@ -28,11 +28,14 @@ SCHEMA_VERSION = "3"
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
 # `reports`: they are derived data, dropped and rebuilt by the next `counterclaim contested`. Version 2
-# recorded one path per document; version 3 records every path the same text was ingested under.
+# recorded one path per document; version 3 records every path the same text was ingested under, and the
+# URL of a story from a feed, web archive or JSON Lines file.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
 }
+# Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
+ADDED_COLUMNS = {"documents": {"url": "TEXT", "from_summary": "INTEGER NOT NULL DEFAULT 0"}}
 BACKFILL = "INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;"
 DEFAULT_DB = "ledger.db"
 # How long a write waits for another process's write lock before giving up, by default; and how long
@@ -138,6 +141,11 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode = WAL")
         if version in MIGRATIONS:
             self.db.executescript(MIGRATIONS[version])
+            for table, columns in ADDED_COLUMNS.items():
+                present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+                for column, kind in columns.items():
+                    if present and column not in present:
+                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         self.db.executescript(resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8"))
         with self.db:
             self.db.execute(BACKFILL)
@@ -221,10 +229,10 @@ class Ledger:
             if self._stored(digest) is not None:
                 return False
             cursor = self.db.execute(
-                "INSERT INTO documents (doc_id, content_hash, path, title, date, author, site, kind, transcript_start, text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (document.doc_id, digest, document.path, document.title, document.date, document.author, document.site,
-                 document.kind, document.transcript_start, document.text),
+                "INSERT INTO documents (doc_id, content_hash, path, url, from_summary, title, date, author, site, kind,"
+                " transcript_start, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (document.doc_id, digest, document.path, document.url, int(document.from_summary), document.title, document.date,
+                 document.author, document.site, document.kind, document.transcript_start, document.text),
             )
             document_id = cursor.lastrowid
             if document.path is not None:

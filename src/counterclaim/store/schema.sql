@@ -13,6 +13,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT NOT NULL,
     content_hash TEXT NOT NULL UNIQUE,
     path TEXT,
+    url TEXT,
+    from_summary INTEGER NOT NULL DEFAULT 0,
     title TEXT,
     date TEXT,
     author TEXT,
