@@ -91,7 +91,7 @@ def test_every_ordinary_claim_is_stored_and_the_readable_hostile_documents_too(i
     for doc_id, count in claims_by_document(alone).items():
         assert stored[doc_id] == count and count > 0
     assert {"quote-run", "emoji-run", "over-a-million", "markup", "=HYPERLINK(1)", "dates", "latin-1"} <= set(stored)
-    assert "1 already in the ledger (1 under a new name, recorded)" in result.stdout
+    assert "1 already in the ledger (1 from a new place, recorded)" in result.stdout
     with sqlite3.connect(db) as connection:
         paths = [r[0] for r in connection.execute("SELECT path FROM document_paths")]
     assert any(p.endswith("same-text-new-name.txt") for p in paths)

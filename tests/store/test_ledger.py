@@ -165,10 +165,39 @@ def test_a_version_2_ledger_gains_the_paths_of_its_documents(tmp_path, extractio
 
 def test_the_same_text_under_another_name_is_recorded_not_stored_twice(ledger, extractions):
     first = dataclasses.replace(extractions[0], document=dataclasses.replace(extractions[0].document, path="a/first.txt"))
-    ledger.add(first)
-    assert ledger.record_path(first.document.text, "b/renamed.txt") is True
-    assert ledger.record_path(first.document.text, "b/renamed.txt") is False
+    assert ledger.store(first) == "added"
+    renamed = dataclasses.replace(first.document, path="b/renamed.txt")
+    assert ledger.stored_as(renamed) == (1, 1.0)
+    assert ledger.record_appearance(1, renamed) is True
+    assert ledger.record_appearance(1, renamed) is False
     assert ledger.paths(1) == ["a/first.txt", "b/renamed.txt"] and ledger.counts()["documents"] == 1
+
+
+WIRE = (
+    "KABUL (AP) — The resistance front denied on Friday that the Taliban had taken the Panjshir valley, calling the reports "
+    "propaganda. Its foreign relations head said fighters had repelled repeated attacks and held the entrance to the valley. "
+    "A Taliban spokesman said the group controlled most districts. Neither claim could be verified independently. "
+) * 3
+
+
+def test_a_syndicated_story_is_stored_once_with_each_outlet_kept(ledger, extract):
+    from counterclaim.claims import Extraction
+
+    def story(doc_id, text, url, site):
+        document = dataclasses.replace(document_from_text(doc_id, text), path=f"{doc_id}.html", url=url, site=site)
+        return Extraction(document, [], [])
+
+    assert ledger.store(story("wire", WIRE, "https://apnews.example/a", "AP")) == "added"
+    syndicated = story("paper", "Posted 9:14 AM. " + WIRE + "Copyright The Daily Example.", "https://daily.example/b", "Daily")
+    assert ledger.store(syndicated) == "new place"
+    assert ledger.counts()["documents"] == 1
+    places = ledger.db.execute("SELECT url, site, similarity FROM document_paths ORDER BY rowid").fetchall()
+    assert [(p["url"], p["site"]) for p in places] == [("https://apnews.example/a", "AP"), ("https://daily.example/b", "Daily")]
+    assert 0.8 <= places[1]["similarity"] < 1.0
+    changed_at_the_same_url = story("wire", WIRE + "Update: the front later said it had retreated.", "https://apnews.example/a", "AP")
+    assert ledger.store(changed_at_the_same_url) == "added"  # a changed story, not another place of the same one
+    other = story("other", "The council said the budget was approved after a long debate on Tuesday night.", None, None)
+    assert ledger.store(other) == "added"
 
 
 def test_someone_elses_database_is_refused_and_left_unchanged(tmp_path):

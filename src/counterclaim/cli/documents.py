@@ -35,30 +35,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     failures: list[str] = []
     known = renamed = added = 0
 
-    def stored_already(document: Document) -> None:
-        nonlocal known, renamed
-        known += 1
-        renamed += ledger.record_path(document.text, document.path)
-
     def is_new(document: Document) -> bool:
-        if ledger.has_document(document.text):
-            stored_already(document)
-            return False
-        return True
+        nonlocal known, renamed
+        found = ledger.stored_as(document)
+        if found is None:
+            return True
+        known += 1
+        renamed += ledger.record_appearance(found[0], document, found[1])
+        return False
 
     with ledger:
         extractions = extract_claims(args.files, args.max_bytes, failures, keep=is_new, encoding=args.encoding)
         try:
             for extraction in extractions:
-                if ledger.add(extraction):
-                    added += 1
-                else:  # the same text earlier in this batch
-                    stored_already(extraction.document)
+                outcome = ledger.store(extraction)  # `known` or `new place`: the same story earlier in this batch
+                added += outcome == "added"
+                known += outcome != "added"
+                renamed += outcome == "new place"
         except LedgerBusyError as problem:
             error(f"{problem}; {added} documents of this run were stored, the rest were not: run the same ingest again later")
             return EXIT_INPUT_ERROR
         counts = ledger.counts()
-    again = f" ({renamed} under a new name, recorded)" if renamed else ""
+    again = f" ({renamed} from a new place, recorded)" if renamed else ""
     print(
         f"{added} documents added, {known} already in the ledger{again}, {len(failures)} failed; "
         f"{args.db} holds {counts['documents']} documents, {counts['speakers']} speakers, {counts['claims']} claims"

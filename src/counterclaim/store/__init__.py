@@ -1,8 +1,9 @@
 """The ledger: documents, speakers and claims in SQLite, the embedded default.
 
 One transaction per document, so an interrupted ingest leaves every document
-either wholly stored or absent; a document already stored (same content hash)
-is skipped. Speakers are merged across documents by full name (people with at
+either wholly stored or absent; a document already stored (the same text, or a
+near-duplicate from another outlet or URL) is not stored again, and the place
+it came from is recorded. Speakers are merged across documents by full name (people with at
 least a first and a last name, organisations by name), never on a bare surname,
 a pronoun or a description: those stay with their document.
 """
@@ -18,8 +19,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from counterclaim.model import Speaker
+import numpy as np
+
+from counterclaim.model import Document, Speaker
 from counterclaim.nlp.speakers import slug
+from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signature, similarity
 
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
@@ -149,6 +153,9 @@ class Ledger:
         self.db.executescript(resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8"))
         with self.db:
             self.db.execute(BACKFILL)
+            unsigned = self.db.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)")
+            for row in unsigned.fetchall():
+                self._sign(row["id"], row["text"])
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
 
     def write(self, work: Callable[[], T]) -> T:
@@ -195,39 +202,72 @@ class Ledger:
         row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
         return None if row is None else row["id"]
 
-    def record_path(self, text: str, path: str | None) -> bool:
-        """Record another place a stored text appeared (the same text under a new file name); True when the name is new."""
-        document_id = self._stored(content_hash(text))
-        if document_id is None or path is None:
+    def stored_as(self, document: Document) -> tuple[int, float] | None:
+        """The stored document this one is (the same text, or a near-duplicate from another place), with how similar.
+
+        A near-duplicate under the same URL or path is not the same story but a changed one, and is not matched.
+        """
+        exact = self._stored(content_hash(document.text))
+        if exact is not None:
+            return exact, 1.0
+        values = signature(document.text)
+        keys = band_keys(values)
+        candidates = {row[0] for band, key in enumerate(keys) for row in self.db.execute(
+            "SELECT document_id FROM document_bands WHERE band = ? AND key = ?", (band, key))}
+        best: tuple[int, float] | None = None
+        for candidate in sorted(candidates):
+            row = self.db.execute(
+                "SELECT s.signature, d.path, d.url FROM document_signatures s JOIN documents d ON d.id = s.document_id"
+                " WHERE s.document_id = ?", (candidate,)).fetchone()
+            if row is None or (document.url and document.url == row["url"]) or (not document.url and document.path == row["path"]):
+                continue
+            score = similarity(values, np.frombuffer(row["signature"], dtype=np.uint64))
+            if score >= NEAR_DUPLICATE and (best is None or score > best[1]):
+                best = (candidate, score)
+        return best
+
+    def record_appearance(self, document_id: int, document: Document, score: float = 1.0) -> bool:
+        """Record another place a stored story appeared (a new file name, URL or outlet); True when the place is new."""
+        if document.path is None:
             return False
 
         def record() -> bool:
             with self.db:
-                return self.db.execute(
-                    "INSERT OR IGNORE INTO document_paths (document_id, path) VALUES (?, ?)", (document_id, path)
-                ).rowcount > 0
+                return self._appeared(document_id, document, score)
 
         return self.write(record)
 
+    def _appeared(self, document_id: int, document: Document, score: float) -> bool:
+        return self.db.execute(
+            "INSERT OR IGNORE INTO document_paths (document_id, path, url, site, date, similarity) VALUES (?, ?, ?, ?, ?, ?)",
+            (document_id, document.path, document.url, document.site, document.date, round(score, 3)),
+        ).rowcount > 0
+
     def paths(self, document_id: int) -> list[str]:
-        """Every path a document's text was ingested under, first seen first."""
+        """Every path a document's story was ingested under, first seen first."""
         rows = self.db.execute("SELECT path FROM document_paths WHERE document_id = ? ORDER BY rowid", (document_id,))
         return [r["path"] for r in rows]
 
     def add(self, extraction: Extraction) -> bool:
-        """Store a document with its speakers and claims; False when it was already stored.
+        """Store a document with its speakers and claims; False when it was already stored (the same text, or a
+        near-duplicate from another place: then this place is recorded as one where it appeared).
 
         One transaction, all of the document or none of it, retried while another process writes.
         """
+        return self.store(extraction) == "added"
+
+    def store(self, extraction: Extraction) -> str:
+        """As `add`, saying what happened: `added`, `new place` (stored before; this place recorded) or `known`."""
         return self.write(lambda: self._add(extraction))
 
-    def _add(self, extraction: Extraction) -> bool:
+    def _add(self, extraction: Extraction) -> str:
         document = extraction.document
         digest = content_hash(document.text)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")  # the write lock now, not halfway through the document
-            if self._stored(digest) is not None:
-                return False
+            found = self.stored_as(document)
+            if found is not None:
+                return "new place" if self._appeared(found[0], document, found[1]) else "known"
             cursor = self.db.execute(
                 "INSERT INTO documents (doc_id, content_hash, path, url, from_summary, title, date, author, site, kind,"
                 " transcript_start, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -235,8 +275,8 @@ class Ledger:
                  document.author, document.site, document.kind, document.transcript_start, document.text),
             )
             document_id = cursor.lastrowid
-            if document.path is not None:
-                self.db.execute("INSERT INTO document_paths (document_id, path) VALUES (?, ?)", (document_id, document.path))
+            self._appeared(document_id, document, 1.0)
+            self._sign(document_id, document.text)
             self.db.executemany(
                 "INSERT INTO turns (document_id, label, start, end, is_introduction) VALUES (?, ?, ?, ?, ?)",
                 [(document_id, t.label, t.start, t.end, int(t.is_introduction)) for t in document.turns],
@@ -259,7 +299,15 @@ class Ledger:
                         json.dumps(claim.to_json(), ensure_ascii=False),
                     ),
                 )
-        return True
+        return "added"
+
+    def _sign(self, document_id: int, text: str) -> None:
+        values = signature(text)
+        self.db.execute("INSERT OR REPLACE INTO document_signatures (document_id, signature) VALUES (?, ?)", (document_id, values.tobytes()))
+        self.db.executemany(
+            "INSERT INTO document_bands (band, key, document_id) VALUES (?, ?, ?)",
+            [(band, key, document_id) for band, key in enumerate(band_keys(values))],
+        )
 
     @staticmethod
     def _speakers_of(extraction: Extraction) -> list[Speaker]:

@@ -25,14 +25,31 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 
--- Every path a document's text was ingested under: the same text under another name is stored once,
--- and each name it came under is kept here.
+-- Every place a document's text appeared: the file (and record) it was ingested from, its URL, outlet and date.
+-- The same text under another name, or a near-duplicate from another outlet (store/near_duplicates.py), is stored
+-- once, and each place it came from is kept here.
 CREATE TABLE IF NOT EXISTS document_paths (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     path TEXT NOT NULL,
+    url TEXT,
+    site TEXT,
+    date TEXT,
+    similarity REAL NOT NULL DEFAULT 1.0,
     seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     PRIMARY KEY (document_id, path)
 );
+
+-- MinHash signatures of document texts and their bands, for finding near-duplicates with an index lookup.
+CREATE TABLE IF NOT EXISTS document_signatures (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_bands (
+    band INTEGER NOT NULL,
+    key BLOB NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS document_bands_key ON document_bands(band, key);
 
 CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY,
