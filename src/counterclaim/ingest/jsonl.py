@@ -16,14 +16,14 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 def read_jsonl(path: str, max_bytes: int) -> Iterator[Document | InputError]:
     """Each line as a Document, streamed from the file (`.gz` too); a line that is not a UTF-8 JSON object with `text` or
     `html`, or is over `max_bytes`, is one error naming the line."""
-    from counterclaim.ingest import document_from_text
+    from counterclaim.ingest import document_from_text, os_reason
     from counterclaim.ingest.html import extract_html
 
     stem = Path(path).name.split(".")[0]
     try:
         stream = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
     except OSError as problem:
-        yield InputError(path, (problem.strerror or type(problem).__name__).lower())
+        yield InputError(path, os_reason(problem))
         return
     with stream:
         yield from _records(path, stem, _lines(path, stream, max_bytes), document_from_text, extract_html)

@@ -26,7 +26,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[Document | InputError]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    from counterclaim.ingest import document_from_text
+    from counterclaim.ingest import document_from_text, os_reason
     from counterclaim.ingest.html import extract_html
     from counterclaim.ingest.text import decode
 
@@ -34,7 +34,7 @@ def read_warc(path: str, max_bytes: int) -> Iterator[Document | InputError]:
     try:
         stream = open(path, "rb")
     except OSError as problem:
-        yield InputError(path, (problem.strerror or type(problem).__name__).lower())
+        yield InputError(path, os_reason(problem))
         return
     try:
         for record in ArchiveIterator(stream):
