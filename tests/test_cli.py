@@ -187,7 +187,7 @@ def test_a_missing_embedding_model_is_a_one_line_error(tmp_path, monkeypatch, ca
     assert "sentence embeddings need" in err and "Traceback" not in err
 
 
-def test_ingest_reads_feeds_web_archives_and_json_lines_with_their_urls(tmp_path):
+def test_ingest_reads_feeds_web_archives_and_json_lines_once_each_story_with_every_place(tmp_path):
     import sqlite3
 
     from tests.ingest.test_archives import PAGE, STORY, warc
@@ -200,11 +200,16 @@ def test_ingest_reads_feeds_web_archives_and_json_lines_with_their_urls(tmp_path
         "<link>https://wire.example/bridge-safe</link></item></channel></rss>"
     )
     (folder / "crawl.warc.gz").write_bytes(warc([("https://a.example/one", "text/html", PAGE.replace("Tuesday", "Friday").encode())]))
-    (folder / "dump.jsonl").write_text(json.dumps({"text": STORY, "url": "https://b.example/1"}) + "\n{broken\n")
+    syndicated = json.dumps({"html": PAGE.replace("Tuesday", "Friday"), "url": "https://c.example/copy", "outlet": "C Daily"})
+    (folder / "dump.jsonl").write_text(json.dumps({"text": STORY, "url": "https://b.example/1"}) + "\n{broken\n" + syndicated + "\n")
     db = tmp_path / "ledger.db"
     result = run("ingest", str(folder), "--db", str(db))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if "error:" in line]
     assert len(errors) == 1 and "dump.jsonl#2" in errors[0] and "not JSON" in errors[0]
     urls = {row[0] for row in sqlite3.connect(db).execute("SELECT url FROM documents")}
-    assert {"https://wire.example/bridge-safe", "https://a.example/one", "https://b.example/1"} <= urls
+    assert urls == {"https://wire.example/bridge-safe", "https://a.example/one", "https://b.example/1"}
+    assert "3 documents added, 1 already in the ledger (1 from a new place, recorded)" in result.stdout
+    places = sqlite3.connect(db).execute("SELECT p.url, p.site FROM document_paths p JOIN documents d ON d.id = p.document_id"
+                                         " WHERE d.url = 'https://a.example/one' ORDER BY p.rowid").fetchall()
+    assert places == [("https://a.example/one", None), ("https://c.example/copy", "C Daily")]
