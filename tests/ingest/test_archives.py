@@ -91,3 +91,10 @@ def test_json_lines_read_text_or_html_and_name_each_bad_line(tmp_path):
         assert [(d.url, d.site) for d in documents] == [("https://b.example/1", "B News"), ("https://b.example/2", None)]
         assert documents[0].date == "2021-09-03" and STORY in documents[1].text
         assert [str(e).split(": ", 1)[1].split(":")[0] for e in errors] == ["line 3", "line 4", "line 6"]
+
+
+def test_an_empty_json_lines_file_is_one_line(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n\n")
+    documents, errors = split(list(read_documents(path)))
+    assert documents == [] and len(errors) == 1 and "no stories" in str(errors[0])

@@ -25,8 +25,13 @@ def read_jsonl(path: str, max_bytes: int) -> Iterator[Document | InputError]:
     except OSError as problem:
         yield InputError(path, os_reason(problem))
         return
+    found = 0
     with stream:
-        yield from _records(path, stem, _lines(path, stream, max_bytes), document_from_text, extract_html)
+        for item in _records(path, stem, _lines(path, stream, max_bytes), document_from_text, extract_html):
+            found += 1
+            yield item
+    if not found:
+        yield InputError(path, "no stories (an empty JSON Lines file)")
 
 
 def _lines(path: str, stream, max_bytes: int) -> Iterator[tuple[int, str | InputError]]:
