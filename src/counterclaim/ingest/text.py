@@ -67,7 +67,14 @@ MAX_HANJA_SHARE = 0.1
 MIN_CAPITALS_RUN = 20
 # The escapes that switch ISO-2022-JP, a 7-bit encoding of Japanese that would pass for ASCII, into kanji.
 ISO2022_JP_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J")
-COMMON_PUNCTUATION = set("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u00ab\u00bb\u00a1\u00bf\u00b7\u2022\u00a0\u3001\u3002")
+# Symbols that a letter read in the wrong single-byte encoding turns into (`ł` as `³`, `ż` as `¿`, `ž` as `¾`), and that
+# real text rarely puts against a letter; box-drawing characters are checked with them. Not `°`, `®`, `©`, `²`, `´`:
+# `25°C`, `Acme®`, `km²` and `don´t` are written.
+MOJIBAKE_SYMBOLS = set("\u00b9\u00b3\u00bc\u00bd\u00be\u00bf\u00a1\u00b1\u00a4\u00a6\u00a8\u00b8\u00af\u00ac\u00b6\u00d7\u00f7")
+# Inverted marks open a Spanish sentence (`¿Qué?`): only inside a word are they a misread letter (`mo¿e` for `może`).
+OPENING_MARKS = set("\u00bf\u00a1")
+# Double quotation marks never stand between two letters; a misread letter does (`don“t`).
+DOUBLE_QUOTES = set("\u201c\u201d\u201e")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +158,14 @@ def plausible(text: str, encoding: str) -> bool:
                 scripts[script] = scripts.get(script, 0) + 1
                 if _ascii_letter_beside(text, n):  # `mayorХs`: another script glued to an English word
                     return False
-        elif (0xA0 <= code < 0x300 or 0x2500 <= code < 0x25A0) and category[0] in "NSP" and character not in COMMON_PUNCTUATION:
-            before = text[n - 1] if n else " "
-            after = text[n + 1] if n + 1 < len(text) else " "
-            if before.isalpha() or after.isalpha():  # `Br³cke`, `powiedzia³`: a symbol where a letter was meant
+        elif character in MOJIBAKE_SYMBOLS or character in DOUBLE_QUOTES or 0x2500 <= code < 0x25A0:
+            before = text[n - 1].isalpha() if n else False
+            after = text[n + 1].isalpha() if n + 1 < len(text) else False
+            if character in OPENING_MARKS or character in DOUBLE_QUOTES:
+                misread = before and (after or character in OPENING_MARKS)
+            else:
+                misread = before or after  # `Br³cke`, `powiedzia³`: a symbol where a letter was meant
+            if misread:
                 return False
     if scripts and (latin or not any(scripts.keys() <= family for family in SCRIPT_FAMILIES) and len(scripts) > 1):
         return False
