@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -111,21 +112,17 @@ class ClaimExtractor:
         Parts go through `nlp.pipe` a batch at a time; when a batch fails, its parts go
         through again one by one, so that one bad input costs only its own document.
         """
-        batch: list[_Part] = []
-        for part in _with_end(iter(parts)):
-            if part is not None:
-                batch.append(part)
-            if batch and (part is None or len(batch) == self.batch_size):
-                try:
-                    docs = list(self.nlp.pipe((self._doc(p) for p in batch), batch_size=self.batch_size))
-                    yield from ((p, doc, None) for p, doc in zip(batch, docs, strict=True))
-                except Exception:  # which part failed is found below, one at a time
-                    for alone in batch:
-                        try:
-                            yield alone, self.nlp(self._doc(alone)), None
-                        except Exception as problem:  # a bug, not a user error: reported per document by the caller
-                            yield alone, None, problem
-                batch = []
+        remaining = iter(parts)
+        while batch := list(islice(remaining, self.batch_size)):
+            try:
+                docs = list(self.nlp.pipe((self._doc(p) for p in batch), batch_size=self.batch_size))
+                yield from ((p, doc, None) for p, doc in zip(batch, docs, strict=True))
+            except Exception:  # which part failed is found below, one at a time
+                for alone in batch:
+                    try:
+                        yield alone, self.nlp(self._doc(alone)), None
+                    except Exception as problem:  # a bug, not a user error: reported per document by the caller
+                        yield alone, None, problem
 
     def extract(self, documents: Iterable[Document], on_error: OnError | None = None) -> Iterator[Extraction]:
         """Each document with its claims, in document order; documents are consumed lazily.
@@ -163,7 +160,3 @@ def _parts(documents: Iterable[Document]) -> Iterator[_Part]:
         for n, (start, end) in enumerate(bounds):
             yield _Part(document, start, end, n == len(bounds) - 1)
 
-
-def _with_end(items: Iterator[_Part]) -> Iterator[_Part | None]:
-    yield from items
-    yield None

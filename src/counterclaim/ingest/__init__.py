@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from counterclaim.errors import InputError
 from counterclaim.ingest.dateline import find_dateline
@@ -35,13 +37,8 @@ def read_documents(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BY
     a web archive or JSON Lines file is streamed, and `max_bytes` applies to each of its stories."""
     name = str(path)
     try:
-        if os.path.isdir(path):
-            raise InputError(name, "is a folder, not a file")
-        with open(path, "rb") as stream:
+        with _opened(path) as stream:
             head = stream.read(4096)
-    except OSError as problem:
-        yield InputError(name, os_reason(problem))
-        return
     except InputError as problem:
         yield problem
         return
@@ -63,15 +60,27 @@ def read_documents(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BY
             yield problem
 
 
-def _read_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+@contextmanager
+def _opened(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """The file open for reading; a folder, or what the system refuses (missing, a symlink loop, no permission), as `InputError`."""
     name = str(path)
+    if os.path.isdir(path):
+        raise InputError(name, "is a folder, not a file")
     try:
-        if os.path.isdir(path):
-            raise InputError(name, "is a folder, not a file")
-        check_size(name, os.path.getsize(path), max_bytes)
-        return Path(path).read_bytes()
-    except OSError as problem:  # missing, a symlink loop, no permission, a device that fails
+        stream = open(path, "rb")
+    except OSError as problem:
         raise InputError(name, os_reason(problem)) from None
+    with stream:
+        yield stream
+
+
+def _read_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    with _opened(path) as stream:
+        check_size(str(path), os.fstat(stream.fileno()).st_size, max_bytes)
+        try:
+            return stream.read()
+        except OSError as problem:  # a device that fails mid-read
+            raise InputError(str(path), os_reason(problem)) from None
 
 
 def _document(name: str, data: bytes, encoding: str | None) -> Document:

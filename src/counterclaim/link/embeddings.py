@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import numpy as np
     from sentence_transformers import SentenceTransformer
 
+DIMENSIONS = 384  # all-MiniLM-L6-v2's vectors
+
 
 @cache
 def load_encoder() -> SentenceTransformer:
@@ -31,5 +33,5 @@ def embed(texts: list[str]) -> np.ndarray:
     import numpy as np
 
     if not texts:
-        return np.zeros((0, 384), dtype="float32")
+        return np.zeros((0, DIMENSIONS), dtype="float32")
     return load_encoder().encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)

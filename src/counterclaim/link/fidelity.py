@@ -340,18 +340,18 @@ class FidelityChecker:
 def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
     """Check every quotation in the ledger and store the findings (replacing earlier ones)."""
     checks = FidelityChecker(ledger).check_all()
+
     def replace_checks() -> None:
-        with ledger.db:
-            ledger.db.execute("DELETE FROM quote_checks")
-            ledger.db.executemany(
-                "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
-                " match_start, match_end, match_text, differences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (c.claim, c.quote, c.quote_start, c.quote_end, c.status, int(c.changed), c.match_document_id,
-                     c.match_start, c.match_end, c.match_text, json.dumps(c.differences))
-                    for c in checks
-                ],
-            )
+        ledger.db.execute("DELETE FROM quote_checks")
+        ledger.db.executemany(
+            "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
+            " match_start, match_end, match_text, differences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.claim, c.quote, c.quote_start, c.quote_end, c.status, int(c.changed), c.match_document_id,
+                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences))
+                for c in checks
+            ],
+        )
 
     ledger.write(replace_checks)
     return checks

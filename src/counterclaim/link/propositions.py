@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from counterclaim.link import checkable, discourse
+from counterclaim.link.embeddings import DIMENSIONS
 from counterclaim.store import Ledger
 
 if TYPE_CHECKING:
@@ -451,7 +452,7 @@ def link(
     stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
     stating = [u for u, clause in zip(stating, checkable.clauses([u.refers or u.text for u in stating]), strict=True) if clause]
     if not stating:
-        vectors = np.zeros((0, 384), dtype="float32")
+        vectors = np.zeros((0, DIMENSIONS), dtype="float32")
     elif vectors is None:
         from counterclaim.link.embeddings import embed
 
@@ -742,22 +743,21 @@ def store(ledger: Ledger, propositions: list[Proposition]) -> None:
             assigned[index] = old
 
     def replace_all() -> None:
-        with ledger.db:
-            ledger.db.execute("DELETE FROM proposition_claims")
-            ledger.db.execute(f"DELETE FROM propositions WHERE id NOT IN ({','.join('?' * len(assigned))})", tuple(assigned.values()))
-            for index, proposition in enumerate(propositions):
-                values = (proposition.statement, int(proposition.contested), json.dumps(proposition.numeric_conflicts))
-                if index in assigned:
-                    proposition.id = assigned[index]
-                    ledger.db.execute("UPDATE propositions SET statement = ?, contested = ?, numeric_conflicts = ? WHERE id = ?",
-                                      (*values, proposition.id))
-                else:
-                    proposition.id = ledger.db.execute(
-                        "INSERT INTO propositions (statement, contested, numeric_conflicts) VALUES (?, ?, ?)", values
-                    ).lastrowid
-                ledger.db.executemany(
-                    "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule) VALUES (?, ?, ?, ?, ?)",
-                    [(proposition.id, m.unit.id, m.stance, m.score, m.rule) for m in proposition.members],
-                )
+        ledger.db.execute("DELETE FROM proposition_claims")
+        ledger.db.execute(f"DELETE FROM propositions WHERE id NOT IN ({','.join('?' * len(assigned))})", tuple(assigned.values()))
+        for index, proposition in enumerate(propositions):
+            values = (proposition.statement, int(proposition.contested), json.dumps(proposition.numeric_conflicts))
+            if index in assigned:
+                proposition.id = assigned[index]
+                ledger.db.execute("UPDATE propositions SET statement = ?, contested = ?, numeric_conflicts = ? WHERE id = ?",
+                                  (*values, proposition.id))
+            else:
+                proposition.id = ledger.db.execute(
+                    "INSERT INTO propositions (statement, contested, numeric_conflicts) VALUES (?, ?, ?)", values
+                ).lastrowid
+            ledger.db.executemany(
+                "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule) VALUES (?, ?, ?, ?, ?)",
+                [(proposition.id, m.unit.id, m.stance, m.score, m.rule) for m in proposition.members],
+            )
 
     ledger.write(replace_all)

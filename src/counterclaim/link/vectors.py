@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from counterclaim.link.embeddings import DIMENSIONS
 from counterclaim.store import Ledger
 
 if TYPE_CHECKING:
     from counterclaim.link.propositions import ClaimUnit
 
-DIMENSIONS = 384
 CHUNK = 512
 BLOCK = 4096
 
@@ -53,13 +53,12 @@ def all_vectors(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
         ids, vectors = stored_vectors(ledger)
 
         def pack() -> None:
-            with ledger.db:
-                ledger.db.execute("DELETE FROM vector_blocks")
-                ledger.db.executemany(
-                    "INSERT INTO vector_blocks (version, claim_ids, vectors) VALUES (?, ?, ?)",
-                    [(version, ids[i : i + BLOCK].tobytes(), vectors[i : i + BLOCK].astype(np.float16).tobytes())
-                     for i in range(0, max(len(ids), 1), BLOCK)],
-                )
+            ledger.db.execute("DELETE FROM vector_blocks")
+            ledger.db.executemany(
+                "INSERT INTO vector_blocks (version, claim_ids, vectors) VALUES (?, ?, ?)",
+                [(version, ids[i : i + BLOCK].tobytes(), vectors[i : i + BLOCK].astype(np.float16).tobytes())
+                 for i in range(0, max(len(ids), 1), BLOCK)],
+            )
 
         ledger.write(pack)
         return ids, vectors.astype(np.float16)
@@ -80,12 +79,8 @@ def unit_vectors(ledger: Ledger, units: list[ClaimUnit], progress: Callable[[int
         chunk = missing[start : start + CHUNK]
         vectors = embed([u.meaning for u in chunk])
         rows = [(u.id, meaning_hash(u.meaning), v.astype(np.float16).tobytes()) for u, v in zip(chunk, vectors, strict=True)]
-
-        def keep(rows: list = rows) -> None:
-            with ledger.db:
-                ledger.db.executemany("INSERT OR REPLACE INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)", rows)
-
-        ledger.write(keep)
+        ledger.write(lambda rows=rows: ledger.db.executemany(
+            "INSERT OR REPLACE INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)", rows))
         for unit, vector in zip(chunk, vectors, strict=True):
             found[unit.id] = vector.astype(np.float16).astype("float32")
         if progress:

@@ -74,17 +74,20 @@ def _is_busy(problem: sqlite3.OperationalError) -> bool:
     return "locked" in str(problem) or "busy" in str(problem)
 
 
+def schema_version(db: sqlite3.Connection) -> str | None:
+    """The ledger schema version an SQLite database records, or None when it records none."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return None
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return row[0] if row else None
+
+
 def inspect_file(path: str) -> tuple[list[str], str | None] | None:
     """The tables of an SQLite file and its ledger schema version, read without changing it; None when it is no SQLite database."""
     try:
         db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_STEP)
         try:
-            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-            version = None
-            if "meta" in tables:
-                row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-                version = row[0] if row else None
-            return tables, version
+            return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")], schema_version(db)
         finally:
             db.close()
     except sqlite3.OperationalError as problem:
@@ -116,11 +119,11 @@ class Ledger:
             self.db = sqlite3.connect(self.path, timeout=LOCK_STEP)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
-            version = self._schema_version()
+            version = schema_version(self.db)
             if version not in (None, SCHEMA_VERSION, *MIGRATIONS):
                 raise LedgerError(f"{self.path}: ledger schema version {version}, this counterclaim reads version {SCHEMA_VERSION}")
             if version != SCHEMA_VERSION:
-                self.write(lambda: self._build(version))
+                self._retrying(lambda: self._build(version))
         except sqlite3.DatabaseError as error:
             raise LedgerError(f"{self.path}: not a counterclaim ledger ({error})") from None
 
@@ -155,11 +158,22 @@ class Ledger:
             self.db.execute(BACKFILL)
             unsigned = self.db.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)")
             for row in unsigned.fetchall():
-                self._sign(row["id"], row["text"])
+                self._sign(row["id"], signature(row["text"]))
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
 
     def write(self, work: Callable[[], T]) -> T:
-        """Run a write (one transaction), again and again while another process holds the write lock, up to `lock_timeout`."""
+        """Run `work` as one transaction that takes the write lock at its start (not halfway through), again and again
+        while another process holds the lock, up to `lock_timeout`; all of it is stored or none."""
+
+        def transaction() -> T:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                return work()
+
+        return self._retrying(transaction)
+
+    def _retrying(self, work: Callable[[], T]) -> T:
+        """`work`, again while another process holds the write lock, telling `on_wait` once; `LedgerBusyError` after `lock_timeout`."""
         deadline = time.monotonic() + self.lock_timeout
         told = False
         while True:
@@ -179,13 +193,6 @@ class Ledger:
                     told = True
                 time.sleep(0.1)
 
-    def _schema_version(self) -> str | None:
-        exists = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
-        if not exists:
-            return None
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return row["value"] if row else None
-
     def close(self) -> None:
         self.db.close()
 
@@ -194,9 +201,6 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def has_document(self, text: str) -> bool:
-        return self._stored(content_hash(text)) is not None
 
     def _stored(self, digest: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
@@ -208,9 +212,9 @@ class Ledger:
         A near-duplicate under the same URL or path is not the same story but a changed one, and is not matched.
         """
         exact = self._stored(content_hash(document.text))
-        if exact is not None:
-            return exact, 1.0
-        values = signature(document.text)
+        return (exact, 1.0) if exact is not None else self._near_duplicate(document, signature(document.text))
+
+    def _near_duplicate(self, document: Document, values: np.ndarray) -> tuple[int, float] | None:
         keys = band_keys(values)
         candidates = {row[0] for band, key in enumerate(keys) for row in self.db.execute(
             "SELECT document_id FROM document_bands WHERE band = ? AND key = ?", (band, key))}
@@ -230,12 +234,7 @@ class Ledger:
         """Record another place a stored story appeared (a new file name, URL or outlet); True when the place is new."""
         if document.path is None:
             return False
-
-        def record() -> bool:
-            with self.db:
-                return self._appeared(document_id, document, score)
-
-        return self.write(record)
+        return self.write(lambda: self._appeared(document_id, document, score))
 
     def _appeared(self, document_id: int, document: Document, score: float) -> bool:
         return self.db.execute(
@@ -252,7 +251,7 @@ class Ledger:
         """Store a document with its speakers and claims; False when it was already stored (the same text, or a
         near-duplicate from another place: then this place is recorded as one where it appeared).
 
-        One transaction, all of the document or none of it, retried while another process writes.
+        One transaction (`write`): all of the document or none of it.
         """
         return self.store(extraction) == "added"
 
@@ -263,46 +262,45 @@ class Ledger:
     def _add(self, extraction: Extraction) -> str:
         document = extraction.document
         digest = content_hash(document.text)
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")  # the write lock now, not halfway through the document
-            found = self.stored_as(document)
-            if found is not None:
-                return "new place" if self._appeared(found[0], document, found[1]) else "known"
-            cursor = self.db.execute(
-                "INSERT INTO documents (doc_id, content_hash, path, url, from_summary, title, date, author, site, kind,"
-                " transcript_start, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (document.doc_id, digest, document.path, document.url, int(document.from_summary), document.title, document.date,
-                 document.author, document.site, document.kind, document.transcript_start, document.text),
+        exact = self._stored(digest)
+        values = signature(document.text)
+        found = (exact, 1.0) if exact is not None else self._near_duplicate(document, values)
+        if found is not None:
+            return "new place" if self._appeared(found[0], document, found[1]) else "known"
+        cursor = self.db.execute(
+            "INSERT INTO documents (doc_id, content_hash, path, url, from_summary, title, date, author, site, kind,"
+            " transcript_start, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (document.doc_id, digest, document.path, document.url, int(document.from_summary), document.title, document.date,
+             document.author, document.site, document.kind, document.transcript_start, document.text),
+        )
+        document_id = cursor.lastrowid
+        self._appeared(document_id, document, 1.0)
+        self._sign(document_id, values)
+        self.db.executemany(
+            "INSERT INTO turns (document_id, label, start, end, is_introduction) VALUES (?, ?, ?, ?, ?)",
+            [(document_id, t.label, t.start, t.end, int(t.is_introduction)) for t in document.turns],
+        )
+        speaker_ids: dict[str, int] = {}
+        for speaker in self._speakers_of(extraction):
+            speaker_ids[speaker.id] = self._store_speaker(speaker, digest, document_id)
+        for claim in extraction.claims:
+            self.db.execute(
+                "INSERT INTO claims (claim_id, document_id, speaker_id, reported_by_id, mode, polarity, content,"
+                " content_start, content_end, cue, source, hedges, quantities, record)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    claim.claim_id, document_id,
+                    speaker_ids.get(claim.speaker.id) if claim.speaker else None,
+                    speaker_ids.get(claim.reported_by.id) if claim.reported_by else None,
+                    claim.mode, claim.polarity, claim.content.text, claim.content.start, claim.content.end,
+                    claim.cue.text if claim.cue else None, claim.source.text if claim.source else None,
+                    json.dumps(claim.hedges), json.dumps([q.to_json() for q in claim.quantities]),
+                    json.dumps(claim.to_json(), ensure_ascii=False),
+                ),
             )
-            document_id = cursor.lastrowid
-            self._appeared(document_id, document, 1.0)
-            self._sign(document_id, document.text)
-            self.db.executemany(
-                "INSERT INTO turns (document_id, label, start, end, is_introduction) VALUES (?, ?, ?, ?, ?)",
-                [(document_id, t.label, t.start, t.end, int(t.is_introduction)) for t in document.turns],
-            )
-            speaker_ids: dict[str, int] = {}
-            for speaker in self._speakers_of(extraction):
-                speaker_ids[speaker.id] = self._store_speaker(speaker, digest, document_id)
-            for claim in extraction.claims:
-                self.db.execute(
-                    "INSERT INTO claims (claim_id, document_id, speaker_id, reported_by_id, mode, polarity, content,"
-                    " content_start, content_end, cue, source, hedges, quantities, record)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        claim.claim_id, document_id,
-                        speaker_ids.get(claim.speaker.id) if claim.speaker else None,
-                        speaker_ids.get(claim.reported_by.id) if claim.reported_by else None,
-                        claim.mode, claim.polarity, claim.content.text, claim.content.start, claim.content.end,
-                        claim.cue.text if claim.cue else None, claim.source.text if claim.source else None,
-                        json.dumps(claim.hedges), json.dumps([q.to_json() for q in claim.quantities]),
-                        json.dumps(claim.to_json(), ensure_ascii=False),
-                    ),
-                )
         return "added"
 
-    def _sign(self, document_id: int, text: str) -> None:
-        values = signature(text)
+    def _sign(self, document_id: int, values: np.ndarray) -> None:
         self.db.execute("INSERT OR REPLACE INTO document_signatures (document_id, signature) VALUES (?, ?)", (document_id, values.tobytes()))
         self.db.executemany(
             "INSERT INTO document_bands (band, key, document_id) VALUES (?, ?, ?)",
