@@ -36,6 +36,11 @@ class Turn:
             "is_introduction": self.is_introduction,
         }
 
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Turn:
+        label_span = record.get("label_span") or (None, None)
+        return cls(record["label"], record["span"][0], record["span"][1], label_span[0], label_span[1], bool(record["is_introduction"]))
+
 
 @dataclass(slots=True)
 class Document:
@@ -104,6 +109,10 @@ class TextSpans:
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "spans": [[s, e] for s, e in self.spans]}
 
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> TextSpans:
+        return cls(spans=[(int(s), int(e)) for s, e in record["spans"]], text=record["text"])
+
 
 @dataclass(slots=True)
 class Speaker:
@@ -129,6 +138,10 @@ class Speaker:
             "aliases": list(self.aliases),
         }
 
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Speaker:
+        return cls(record["id"], record["name"], record.get("role"), record.get("affiliation"), record["kind"], list(record.get("aliases") or []))
+
 
 @dataclass(slots=True)
 class Quantity:
@@ -142,6 +155,10 @@ class Quantity:
     def to_json(self) -> dict[str, Any]:
         value: float | int = int(self.value) if float(self.value).is_integer() else self.value
         return {"text": self.text, "value": value, "unit": self.unit, "approx": self.approx}
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Quantity:
+        return cls(record["text"], float(record["value"]), record.get("unit"), bool(record.get("approx")))
 
 
 @dataclass(slots=True)
@@ -189,3 +206,22 @@ class Claim:
             "hedges": list(self.hedges),
             "quantities": [q.to_json() for q in self.quantities],
         }
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any], speakers: dict[str, Speaker] | None = None) -> Claim:
+        """The claim a `to_json` record describes; with `speakers`, a speaker given by id (a string) is looked up there."""
+
+        def speaker(value: dict[str, Any] | str | None) -> Speaker | None:
+            if isinstance(value, str):
+                return (speakers or {})[value]
+            return None if value is None else Speaker.from_json(value)
+
+        def spans(value: dict[str, Any] | None) -> TextSpans | None:
+            return None if value is None else TextSpans.from_json(value)
+
+        return cls(
+            doc_id=record["doc_id"], mode=record["mode"], polarity=record["polarity"], content=TextSpans.from_json(record["content"]),
+            cue=spans(record.get("cue")), source=spans(record.get("source")),
+            speaker=speaker(record.get("speaker")), reported_by=speaker(record.get("reported_by")),
+            hedges=list(record.get("hedges") or []), quantities=[Quantity.from_json(q) for q in record.get("quantities") or []],
+        )

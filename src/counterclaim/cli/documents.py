@@ -5,12 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from counterclaim.cli.common import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, EXIT_INPUT_ERROR, EXIT_OK, add_input_options, error, extract_claims, warn
+from counterclaim.cli.common import (
+    DEFAULT_DB,
+    DEFAULT_LOCK_TIMEOUT,
+    EXIT_INPUT_ERROR,
+    EXIT_OK,
+    add_input_options,
+    error,
+    extract_claims,
+    progress_bar,
+    warn,
+)
 from counterclaim.ingest.text import DEFAULT_MAX_BYTES
 from counterclaim.model import Document
+
+if TYPE_CHECKING:
+    from counterclaim.batch.load import Loaded
+    from counterclaim.store import Ledger
 
 DEMO_FOLDER = "examples"
 
@@ -25,6 +40,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from counterclaim.batch.shards import is_batch_output
     from counterclaim.store import Ledger, LedgerBusyError, LedgerError
 
     try:
@@ -34,6 +50,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_INPUT_ERROR
     failures: list[str] = []
     known = renamed = added = 0
+    batches = [path for path in args.files if is_batch_output(path)]  # `counterclaim batch` output folders: bulk-loaded
+    files = [path for path in args.files if path not in batches]
 
     def is_new(document: Document) -> bool:
         nonlocal known, renamed
@@ -45,7 +63,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return False
 
     with ledger:
-        extractions = extract_claims(args.files, args.max_bytes, failures, keep=is_new, encoding=args.encoding)
+        for folder in batches:
+            loaded = _load_batch(ledger, folder, failures)
+            if loaded is not None:
+                added, known, renamed = added + loaded.added, known + loaded.known, renamed + loaded.new_places
+        extractions = extract_claims(files, args.max_bytes, failures, keep=is_new, encoding=args.encoding) if files else iter(())
         try:
             for extraction in extractions:
                 outcome = ledger.store(extraction)  # `known` or `new place`: the same story earlier in this batch
@@ -62,6 +84,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"{args.db} holds {counts['documents']} documents, {counts['speakers']} speakers, {counts['claims']} claims"
     )
     return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def _load_batch(ledger: Ledger, folder: str, failures: list[str]) -> Loaded | None:
+    """Bulk-load a batch's part files, telling what is missing and how many stories the batch could not read."""
+    from counterclaim.batch.load import load_parts
+    from counterclaim.batch.shards import PlanError
+    from counterclaim.store import LedgerBusyError
+
+    with progress_bar(None, "loading parts") as progress:
+        task = progress.add_task("load", total=None)
+        try:
+            loaded = load_parts(ledger, Path(folder), on_part=lambda done, total: progress.update(task, completed=done, total=total))
+        except PlanError as problem:
+            error(str(problem))
+            failures.append(folder)
+            return None
+        except LedgerBusyError as problem:
+            error(f"{problem}; the parts stored so far stay stored: run the same ingest again later")
+            failures.append(folder)
+            return None
+    if loaded.missing:
+        warn(f"{folder}: {len(loaded.missing)} of {loaded.parts + len(loaded.missing)} parts not written yet "
+             "(the batch has not finished: run it again, then ingest again)")
+    if loaded.errors:
+        warn(f"{folder}: {len(loaded.errors)} stories could not be read or analysed by the batch (first: {loaded.errors[0][1]})")
+    return loaded
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

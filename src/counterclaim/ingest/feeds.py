@@ -47,6 +47,18 @@ def saved_page(feed_path: Path, link: str | None) -> Path | None:
     return None
 
 
+def feed_pages(path: str) -> set[str]:
+    """The pages saved beside a feed that its entries claim (read as those entries, never on their own)."""
+    import feedparser
+
+    try:
+        with open(path, "rb") as stream:
+            feed = feedparser.parse(stream.read())
+    except OSError:
+        return set()
+    return {str(page) for entry in feed.entries if (page := saved_page(Path(path), entry.get("link"))) is not None}
+
+
 def read_feed(path: str, data: bytes, read_page) -> Iterator[Document | InputError]:
     """Each entry of the feed as a Document, or an `InputError` naming the entry; `read_page(path)` reads a saved page."""
     import feedparser

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from counterclaim.errors import InputError
@@ -13,9 +14,9 @@ from counterclaim.model import Document
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
 
-def read_jsonl(path: str, max_bytes: int) -> Iterator[Document | InputError]:
+def read_jsonl(path: str, max_bytes: int, lines: LineRange | None = None) -> Iterator[Document | InputError]:
     """Each line as a Document, streamed from the file (`.gz` too); a line that is not a UTF-8 JSON object with `text` or
-    `html`, or is over `max_bytes`, is one error naming the line."""
+    `html`, or is over `max_bytes`, is one error naming the line. `lines` reads only a range of a plain file (a batch shard)."""
     from counterclaim.ingest import document_from_text, os_reason
     from counterclaim.ingest.html import extract_html
 
@@ -27,16 +28,51 @@ def read_jsonl(path: str, max_bytes: int) -> Iterator[Document | InputError]:
         return
     found = 0
     with stream:
-        for item in _records(path, stem, _lines(path, stream, max_bytes), document_from_text, extract_html):
+        if lines is not None:
+            stream.seek(lines.start)
+        for item in _records(path, stem, _lines(path, stream, max_bytes, lines), document_from_text, extract_html):
             found += 1
             yield item
-    if not found:
+    if not found and (lines is None or lines.start == 0 and lines.end is None):
         yield InputError(path, "no stories (an empty JSON Lines file)")
 
 
-def _lines(path: str, stream, max_bytes: int) -> Iterator[tuple[int, str | InputError]]:
-    try:
+@dataclass(frozen=True, slots=True)
+class LineRange:
+    """The lines of a JSON Lines file from byte `start` (a line's start, that of line `first`) to byte `end` (None: the end)."""
+
+    start: int = 0
+    end: int | None = None
+    first: int = 1
+
+
+def line_ranges(path: str, size: int) -> list[LineRange]:
+    """A plain JSON Lines file cut into ranges of about `size` bytes at line breaks, each knowing its first line's number,
+    so that shards can read them apart and still name lines as a whole read does. One pass over the file."""
+    ranges: list[LineRange] = []
+    start, first, position, number = 0, 1, 0, 0
+    with open(path, "rb") as stream:
         for number, raw in enumerate(stream, 1):
+            position += len(raw)
+            if position - start >= size:
+                ranges.append(LineRange(start, position, first))
+                start, first = position, number + 1
+    if start < position or not ranges:
+        ranges.append(LineRange(start, None, first))
+    elif ranges:
+        last = ranges.pop()
+        ranges.append(LineRange(last.start, None, last.first))
+    return ranges
+
+
+def _lines(path: str, stream, max_bytes: int, lines: LineRange | None = None) -> Iterator[tuple[int, str | InputError]]:
+    first, budget = (lines.first, None if lines.end is None else lines.end - lines.start) if lines else (1, None)
+    try:
+        for number, raw in enumerate(stream, first):
+            if budget is not None:
+                if budget <= 0:
+                    return
+                budget -= len(raw)
             if len(raw) > max_bytes:
                 yield number, InputError(f"{path}#{number}", f"line {number}: too large (over {max_bytes / 1e6:g} MB, see --max-bytes)")
                 continue

@@ -259,6 +259,10 @@ class Ledger:
         """As `add`, saying what happened: `added`, `new place` (stored before; this place recorded) or `known`."""
         return self.write(lambda: self._add(extraction))
 
+    def store_many(self, extractions: list[Extraction]) -> list[str]:
+        """As `store` for each, in one transaction: a bulk load of a batch's part, stored whole or not at all."""
+        return self.write(lambda: [self._add(extraction) for extraction in extractions])
+
     def _add(self, extraction: Extraction) -> str:
         document = extraction.document
         digest = content_hash(document.text)
@@ -283,11 +287,11 @@ class Ledger:
         speaker_ids: dict[str, int] = {}
         for speaker in self._speakers_of(extraction):
             speaker_ids[speaker.id] = self._store_speaker(speaker, digest, document_id)
-        for claim in extraction.claims:
-            self.db.execute(
-                "INSERT INTO claims (claim_id, document_id, speaker_id, reported_by_id, mode, polarity, content,"
-                " content_start, content_end, cue, source, hedges, quantities, record)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.executemany(
+            "INSERT INTO claims (claim_id, document_id, speaker_id, reported_by_id, mode, polarity, content,"
+            " content_start, content_end, cue, source, hedges, quantities, record)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
                     claim.claim_id, document_id,
                     speaker_ids.get(claim.speaker.id) if claim.speaker else None,
@@ -296,8 +300,10 @@ class Ledger:
                     claim.cue.text if claim.cue else None, claim.source.text if claim.source else None,
                     json.dumps(claim.hedges), json.dumps([q.to_json() for q in claim.quantities]),
                     json.dumps(claim.to_json(), ensure_ascii=False),
-                ),
-            )
+                )
+                for claim in extraction.claims
+            ],
+        )
         return "added"
 
     def _sign(self, document_id: int, values: np.ndarray) -> None:
