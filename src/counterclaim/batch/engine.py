@@ -8,7 +8,6 @@ for good (its worker killed again and again, or a bug) is reported and the other
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,10 @@ from typing import Any
 from counterclaim.batch.parts import part_name
 from counterclaim.batch.process import ShardResult, process_shard
 from counterclaim.batch.shards import Shard
+
+# Each worker is one process with one thread, its tagger on one torch thread: workers scale with the cores, none
+# oversubscribes them, and the output does not depend on how many threads a machine gives torch.
+WORKER_THREADS = 1
 
 
 @dataclass(slots=True)
@@ -54,14 +57,10 @@ def run_shards(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
             silence_logs=logging.ERROR,
         )
-        client = Client(cluster)
-        torch_threads = max(1, (os.cpu_count() or 1) // workers)
-    else:
-        client = Client(scheduler)
-        torch_threads = 1
+    client = Client(cluster if cluster is not None else scheduler)
     try:
         folder = str(out.resolve())
-        futures = {client.submit(process_shard, shard, folder, options, torch_threads, pure=False): shard.id for shard in todo}
+        futures = {client.submit(process_shard, shard, folder, options, WORKER_THREADS, pure=False): shard.id for shard in todo}
         for future in as_completed(futures):
             shard_id = futures[future]
             if future.status == "finished":

@@ -1,4 +1,4 @@
-"""Commands that read a ledger: quotes, timeline, contested, check."""
+"""Commands that read a ledger: quotes, timeline, contested, check, versions."""
 
 from __future__ import annotations
 
@@ -92,6 +92,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_versions(args: argparse.Namespace) -> int:
+    from counterclaim.export.versions import version_report, write_versions
+
+    ledger = open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    with ledger:
+        rows = ledger.versions(args.document)
+        if not rows:
+            error(f"{args.document}: no document with this URL, path or id in {args.db} (an id several documents share: give the URL or path)")
+            return EXIT_INPUT_ERROR
+        claims = {row["id"]: list(ledger.claims("c.document_id = ?", (row["id"],))) for row in rows}
+    write_versions(version_report(rows, claims), sys.stdout, args.format)
+    return EXIT_OK
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     quotes = commands.add_parser("quotes", help="check every quotation in the ledger against transcripts and other documents")
     quotes.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
@@ -116,3 +132,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
     check.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     check.set_defaults(run=cmd_check)
+
+    versions = commands.add_parser(
+        "versions", help="every version of a document (a changed text under the same URL or path) and what changed between them",
+    )
+    versions.add_argument("document", metavar="DOC", help="the document's URL, path, or id (its file name without suffix)")
+    versions.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    versions.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    versions.set_defaults(run=cmd_versions)

@@ -164,18 +164,21 @@ def best_window(quote: list[str], passage: Words) -> tuple[float, int, int]:
 
 
 class FidelityChecker:
-    """Checks every quotation and indirect claim of the ledger against the other documents."""
+    """Checks every quotation and indirect claim of the ledger against the other documents (latest versions only: an earlier
+    version of the same article is not where its quotes came from)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, text, transcript_start FROM documents")}
+        self.documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, text, transcript_start FROM documents WHERE latest = 1")}
         self.turns = self._turn_passages()
         self.paragraphs = self._paragraph_passages()
         self._sentence_vectors: dict[int, Any] = {}
 
     def _turn_passages(self) -> list[Passage]:
         passages = []
-        rows = self.ledger.db.execute("SELECT document_id, start, end FROM turns ORDER BY document_id, start")
+        rows = self.ledger.db.execute(
+            "SELECT document_id, start, end FROM turns WHERE document_id IN (SELECT id FROM documents WHERE latest = 1) ORDER BY document_id, start"
+        )
         for row in rows:
             text = self.documents[row["document_id"]]["text"][row["start"] : row["end"]]
             speaker = self.ledger.db.execute(
@@ -211,6 +214,7 @@ class FidelityChecker:
         checks: list[QuoteCheck] = []
         rows = self.ledger.db.execute(
             "SELECT c.id, c.claim_id, c.document_id, c.speaker_id, c.mode, c.record, s.name FROM claims c"
+            " JOIN documents d ON d.id = c.document_id AND d.latest = 1"
             " LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.mode IN ('direct', 'mixed', 'indirect')"
             " ORDER BY c.document_id, c.content_start"
         ).fetchall()

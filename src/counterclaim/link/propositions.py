@@ -225,7 +225,7 @@ def meaning_of(text: str, title: str | None) -> str:
 
 
 def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimUnit]:
-    """Every stored claim but questions (or those of `claim_ids`), with what linking needs."""
+    """Every claim of the latest version of each document but questions (or those of `claim_ids`), with what linking needs."""
     askers = {
         (row[0], row[1])
         for row in ledger.db.execute("SELECT DISTINCT document_id, speaker_id FROM claims WHERE mode = 'question' AND speaker_id IS NOT NULL")
@@ -233,7 +233,7 @@ def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimU
     rows = ledger.db.execute(
         "SELECT c.id, c.record, c.speaker_id, s.name, s.kind, s.role, s.affiliation, c.polarity, c.document_id, c.content_start,"
         " c.content_end, d.title FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
-        " WHERE c.mode != 'question'"
+        " WHERE c.mode != 'question' AND d.latest = 1"
         + (f" AND c.id IN ({','.join(str(int(i)) for i in claim_ids)})" if claim_ids is not None else "")
         + " ORDER BY c.id"
     )

@@ -79,10 +79,11 @@ def timeline(
     A date that falls outside the calendar (`on Monday` in a story dated 0001-01-01) is dropped, the claim
     dated by its document, and the document named once in `dropped`.
     """
-    documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, date, text FROM documents")}
+    documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, date, text FROM documents WHERE latest = 1")}
     query = (
         "SELECT c.claim_id, c.document_id, c.mode, c.polarity, c.content, c.content_start, c.content_end, s.name AS speaker"
-        " FROM claims c LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.mode != 'question'"
+        " FROM claims c JOIN documents d ON d.id = c.document_id AND d.latest = 1"
+        " LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.mode != 'question'"
     )
     params: tuple[Any, ...] = ()
     if speaker:

@@ -28,19 +28,32 @@ from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signat
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
 # `reports`: they are derived data, dropped and rebuilt by the next `counterclaim contested`. Version 2
 # recorded one path per document; version 3 records every path the same text was ingested under, and the
-# URL of a story from a feed, web archive or JSON Lines file.
+# URL of a story from a feed, web archive or JSON Lines file; version 4 keeps a changed text under the same
+# URL or path as a new version of one document.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
+    "3": "",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
-ADDED_COLUMNS = {"documents": {"url": "TEXT", "from_summary": "INTEGER NOT NULL DEFAULT 0"}}
-BACKFILL = "INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;"
+ADDED_COLUMNS = {
+    "documents": {
+        "url": "TEXT", "from_summary": "INTEGER NOT NULL DEFAULT 0",
+        "identity": "TEXT", "version": "INTEGER NOT NULL DEFAULT 1", "latest": "INTEGER NOT NULL DEFAULT 1",
+    },
+}
+BACKFILL = """
+INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;
+UPDATE documents SET identity = COALESCE(url, path, doc_id) WHERE identity IS NULL;
+UPDATE documents SET
+    version = (SELECT count(*) FROM documents o WHERE o.identity = documents.identity AND o.id <= documents.id),
+    latest = NOT EXISTS (SELECT 1 FROM documents o WHERE o.identity = documents.identity AND o.id > documents.id);
+"""
 DEFAULT_DB = "ledger.db"
 # How long a write waits for another process's write lock before giving up, by default; and how long
 # each attempt lets SQLite wait before the wait is reported.
@@ -61,6 +74,11 @@ class LedgerBusyError(LedgerError):
 def content_hash(text: str) -> str:
     """What makes two documents the same: their text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def identity_of(document: Document) -> str:
+    """What a document is, whatever its text: its URL where it has one, else the path it was read from (else its id)."""
+    return document.url or document.path or document.doc_id
 
 
 def merge_key(speaker: Speaker, document_hash: str) -> str:
@@ -155,7 +173,8 @@ class Ledger:
                         self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         self.db.executescript(resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8"))
         with self.db:
-            self.db.execute(BACKFILL)
+            for statement in filter(str.strip, BACKFILL.split(";")):
+                self.db.execute(statement)
             unsigned = self.db.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT document_id FROM document_signatures)")
             for row in unsigned.fetchall():
                 self._sign(row["id"], signature(row["text"]))
@@ -271,11 +290,14 @@ class Ledger:
         found = (exact, 1.0) if exact is not None else self._near_duplicate(document, values)
         if found is not None:
             return "new place" if self._appeared(found[0], document, found[1]) else "known"
+        identity = identity_of(document)
+        earlier = self.db.execute("SELECT max(version) FROM documents WHERE identity = ?", (identity,)).fetchone()[0] or 0
+        self.db.execute("UPDATE documents SET latest = 0 WHERE identity = ? AND latest = 1", (identity,))
         cursor = self.db.execute(
             "INSERT INTO documents (doc_id, content_hash, path, url, from_summary, title, date, author, site, kind,"
-            " transcript_start, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " transcript_start, text, identity, version, latest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (document.doc_id, digest, document.path, document.url, int(document.from_summary), document.title, document.date,
-             document.author, document.site, document.kind, document.transcript_start, document.text),
+             document.author, document.site, document.kind, document.transcript_start, document.text, identity, earlier + 1),
         )
         document_id = cursor.lastrowid
         self._appeared(document_id, document, 1.0)
@@ -342,6 +364,26 @@ class Ledger:
             [(speaker_id, document_id, alias) for alias in speaker.aliases],
         )
         return speaker_id
+
+    def versions(self, name: str) -> list[sqlite3.Row]:
+        """Every version of the document a URL, path or document id names, oldest first (empty when none does).
+
+        A document id names a document only when it is not ambiguous; otherwise give its URL or path."""
+        row = self.db.execute(
+            "SELECT identity FROM documents WHERE identity = ? OR url = ? OR path = ? ORDER BY id DESC LIMIT 1", (name, name, name)
+        ).fetchone()
+        if row is None:
+            named = {r[0] for r in self.db.execute("SELECT identity FROM documents WHERE doc_id = ?", (name,))}
+            if len(named) != 1:
+                return []
+            identity = named.pop()
+        else:
+            identity = row[0]
+        return self.db.execute(
+            "SELECT d.id, d.doc_id, d.identity, d.version, d.latest, d.ingested_at, d.title, d.date, d.text,"
+            " (SELECT count(*) FROM claims c WHERE c.document_id = d.id) AS claims FROM documents d WHERE d.identity = ? ORDER BY d.version",
+            (identity,),
+        ).fetchall()
 
     def counts(self) -> dict[str, int]:
         """How many documents, speakers and claims the ledger holds."""

@@ -1,4 +1,4 @@
--- counterclaim ledger, schema version 3.
+-- counterclaim ledger, schema version 4.
 -- Documents, the speaker entities behind their claims (merged across documents by name),
 -- the claims with their exact offsets, full-text search over claim contents, and the
 -- results of quote checks. Opens in Datasette as it is (see datasette.yaml).
@@ -8,6 +8,9 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 
+-- A document's `identity` is what makes a changed text the same document: its URL where it has one, else the path it
+-- was read from. A new text under an identity already stored is its next `version`; only the `latest` version's claims
+-- count in propositions, quote checks and timelines, and the earlier ones stay readable (`counterclaim versions`).
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
     doc_id TEXT NOT NULL,
@@ -22,8 +25,13 @@ CREATE TABLE IF NOT EXISTS documents (
     kind TEXT NOT NULL CHECK (kind IN ('article', 'transcript', 'article+transcript')),
     transcript_start INTEGER,
     text TEXT NOT NULL,
-    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    identity TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    latest INTEGER NOT NULL DEFAULT 1
 );
+
+CREATE INDEX IF NOT EXISTS documents_identity ON documents(identity, version);
 
 -- Every place a document's text appeared: the file (and record) it was ingested from, its URL, outlet and date.
 -- The same text under another name, or a near-duplicate from another outlet (store/near_duplicates.py), is stored
@@ -175,7 +183,7 @@ CREATE TRIGGER IF NOT EXISTS claim_vectors_ad AFTER DELETE ON claim_vectors BEGI
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
 
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '3');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '4');
 
 -- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
 CREATE VIEW IF NOT EXISTS claim_ledger AS
