@@ -14,13 +14,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from counterclaim.claims import Extraction
 from counterclaim.model import Claim, Document, Speaker, Turn
+
+if TYPE_CHECKING:  # the claims stage loads spaCy: the process that only plans and schedules a batch does without it
+    from counterclaim.claims import Extraction
 
 SPANS = pa.struct([("text", pa.string()), ("spans", pa.list_(pa.list_(pa.int64())))])
 SPEAKER = pa.struct([
@@ -79,6 +81,8 @@ def error_row(path: str, message: str) -> dict[str, Any]:
 
 def extraction_of(row: dict[str, Any]) -> Extraction:
     """The extraction a document row holds, as the claims stage made it."""
+    from counterclaim.claims import Extraction
+
     document = Document(**{field: row[field] for field in DOCUMENT_FIELDS if field != "from_summary"}, from_summary=bool(row["from_summary"]))
     document.turns = [Turn.from_json(t) for t in row["turns"]]
     speakers = {s["id"]: Speaker.from_json(s) for s in row["speakers"]}
