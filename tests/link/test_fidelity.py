@@ -71,3 +71,31 @@ def test_seed_quotes_against_the_interview(tmp_path, extractor):
     retreated = find(checks, "retreated from some areas")
     assert retreated.status == "paraphrase" and retreated.changed
     assert "retreated from many districts" in retreated.match_text
+
+
+def test_blocking_by_rare_words_never_drops_a_passage_that_could_match():
+    """Whatever the words, a passage holding `share` of a quote's words is among the candidates `Postings` gives."""
+    import random
+
+    from counterclaim.link.fidelity import NEAR_MIN_COVERAGE, Postings, Words, best_window, words_a_match_may_miss
+
+    generator = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(40)]
+    for _ in range(300):
+        passages = [" ".join(generator.choices(vocabulary, k=generator.randint(1, 30))) for _ in range(20)]
+        postings = Postings()
+        for number, passage in enumerate(passages):
+            postings.add(number, Words.of(passage).words)
+        quote = Words.of(" ".join(generator.choices(vocabulary[:15], k=generator.randint(1, 12)))).words
+        candidates = postings.holding_any(set(quote), words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE) + 1)
+        for number, passage in enumerate(passages):
+            coverage, _, _ = best_window(quote, Words.of(passage))
+            if coverage >= NEAR_MIN_COVERAGE:
+                assert number in candidates, (quote, passage)
+
+
+def test_words_a_match_may_miss():
+    from counterclaim.link.fidelity import words_a_match_may_miss
+
+    assert [words_a_match_may_miss(n, 0.6) for n in (0, 1, 2, 3, 5, 10)] == [0, 0, 0, 1, 2, 4]
+    assert [words_a_match_may_miss(n, 0.4) for n in (1, 2, 5, 10)] == [0, 1, 3, 6]

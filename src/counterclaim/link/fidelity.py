@@ -16,10 +16,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from counterclaim.nlp.quotes import find_quotes
@@ -70,6 +72,7 @@ class Passage:
     speaker_id: int | None
     is_turn: bool
     words: Words = field(init=False)
+    number: int = field(init=False, default=-1)  # its place among the checker's passages, turns first
 
     def __post_init__(self) -> None:
         self.words = Words.of(self.text, self.start)
@@ -146,6 +149,29 @@ def shared_content(claim: list[str], source: list[str]) -> float:
     return len(mine & content_words(source)) / len(mine) if mine else 0.0
 
 
+class Postings:
+    """Which items (passages, sentences) hold each word: what a quote is compared with is found by its rarest words, not by
+    reading every passage of the ledger."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, item: int, words: Iterable[str]) -> None:
+        for word in set(words):
+            self.items[word].append(item)
+
+    def holding_any(self, words: set[str], needed: int) -> set[int]:
+        """The items holding at least one of the `needed` rarest of `words`. An item that lacks `needed` distinct words of a
+        text is missing at least that many of its words, so a threshold on shared words turns into an exact `needed`."""
+        rarest = sorted(words, key=lambda w: (len(self.items.get(w, ())), w))[:needed]
+        return set().union(*(self.items.get(w, ()) for w in rarest))
+
+
+def words_a_match_may_miss(total: int, share: float) -> int:
+    """How many of `total` words a text can lack and still hold `share` of them."""
+    return next(missing for missing in range(total, -1, -1) if (total - missing) >= share * total - 1e-9)
+
+
 def best_window(quote: list[str], passage: Words) -> tuple[float, int, int]:
     """Share of the quote's words found in order in the passage, and the passage's word window holding them."""
     matcher = difflib.SequenceMatcher(None, quote, passage.words, autojunk=False)
@@ -172,6 +198,20 @@ class FidelityChecker:
         self.documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, text, transcript_start FROM documents WHERE latest = 1")}
         self.turns = self._turn_passages()
         self.paragraphs = self._paragraph_passages()
+        self.passages = self.turns + self.paragraphs
+        self.passage_words = Postings()
+        for number, passage in enumerate(self.passages):
+            passage.number = number
+            self.passage_words.add(number, passage.words.words)
+        self.turn_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.turn_speakers = {p.speaker_id for p in self.turns if p.speaker_id is not None}
+        for passage in self.turns:
+            self.turn_spans[passage.document_id].append((passage.start, passage.end))
+        # The sentences of the turns, for paraphrases: found by their content words, embedded once, when first a candidate.
+        self.sentences = [(p, s, e, t) for p in self.turns for s, e, t in p.sentences()]
+        self.sentence_words = Postings()
+        for number, (_, _, _, text) in enumerate(self.sentences):
+            self.sentence_words.add(number, content_words(Words.of(text).words))
         self._sentence_vectors: dict[int, Any] = {}
 
     def _turn_passages(self) -> list[Passage]:
@@ -200,13 +240,16 @@ class FidelityChecker:
         return passages
 
     def _in_turn(self, document_id: int, offset: int) -> bool:
-        return any(p.document_id == document_id and p.start <= offset < p.end for p in self.turns)
+        return any(start <= offset < end for start, end in self.turn_spans.get(document_id, ()))
 
-    def _candidates(self, document_id: int, speaker_id: int | None) -> list[list[Passage]]:
-        """Where to look, in order: the speaker's turns, all turns, the other documents' paragraphs."""
-        own = [p for p in self.turns if speaker_id is not None and p.speaker_id == speaker_id]
-        others = [p for p in self.turns if p not in own]
-        paragraphs = [p for p in self.paragraphs if p.document_id != document_id]
+    def _candidates(self, document_id: int, speaker_id: int | None, quote: list[str]) -> list[list[Passage]]:
+        """Where to look, in order: the speaker's turns, all turns, the other documents' paragraphs; of each, only the
+        passages that could hold most of the quote's words (see `Postings.holding_any`)."""
+        needed = words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE) + 1
+        found = [self.passages[n] for n in sorted(self.passage_words.holding_any(set(quote), needed))]
+        own = [p for p in found if p.is_turn and speaker_id is not None and p.speaker_id == speaker_id]
+        others = [p for p in found if p.is_turn and not (speaker_id is not None and p.speaker_id == speaker_id)]
+        paragraphs = [p for p in found if not p.is_turn and p.document_id != document_id]
         return [group for group in (own, others, paragraphs) if group]
 
     def check_all(self) -> list[QuoteCheck]:
@@ -262,7 +305,7 @@ class FidelityChecker:
                         return check
             return check
         best: tuple[float, Passage, int, int, Words] | None = None
-        for group in self._candidates(row["document_id"], row["speaker_id"]):
+        for group in self._candidates(row["document_id"], row["speaker_id"], quote):
             for passage in group:
                 coverage, w_start, w_end = best_window(quote, passage.words)
                 if best is None or coverage > best[0]:
@@ -290,7 +333,7 @@ class FidelityChecker:
         return max((b.size for b in matcher.get_matching_blocks()), default=0) >= min(MIN_QUOTE_WORDS, len(quote))
 
     def _link_indirect(self, row: Any, record: dict[str, Any], spans: list[tuple[int, int]]) -> QuoteCheck | None:
-        if row["speaker_id"] is None or not any(p.speaker_id == row["speaker_id"] for p in self.turns):
+        if row["speaker_id"] is None or row["speaker_id"] not in self.turn_speakers:
             return None
         text = re.sub(r"^that\s+", "", record["content"]["text"])
         if len(Words.of(text).words) < MIN_QUOTE_WORDS:
@@ -304,19 +347,23 @@ class FidelityChecker:
         """The closest sentence of the speaker's turns (or any turn) by meaning, if close enough."""
         from counterclaim.link.embeddings import embed
 
-        groups = [g for g in self._candidates(row["document_id"], row["speaker_id"]) if g[0].is_turn]
-        has_own_turns = bool(groups) and row["speaker_id"] is not None and groups[0][0].speaker_id == row["speaker_id"]
-        if has_own_turns:
-            groups = groups[:1]  # a speaker heard in a transcript is paraphrased from their own words only
-        elif own_turns_only:
-            groups = []
-        for group in groups:
-            sentences = [(p, s, e, t) for p in group for s, e, t in p.sentences()]
-            if not sentences:
-                continue
-            vectors = embed([t for _, _, _, t in sentences])
-            scores = vectors @ embed([text])[0]
-            claim_words = Words.of(text).words
+        speaker = row["speaker_id"]
+        own_only = speaker is not None and speaker in self.turn_speakers  # a speaker heard in a transcript: from their own words only
+        if own_turns_only and not own_only:
+            return check
+        claim_words = Words.of(text).words
+        mine = content_words(claim_words)
+        # only sentences sharing enough of the claim's content words can pass `anchored` below: the others are never read
+        needed = words_a_match_may_miss(len(mine), MIN_SHARED_CONTENT_WORDS) + 1
+        numbers = [
+            n for n in sorted(self.sentence_words.holding_any(mine, needed)) if not own_only or self.sentences[n][0].speaker_id == speaker
+        ]
+        if numbers:
+            sentences = [self.sentences[n] for n in numbers]
+            missing = [n for n in numbers if n not in self._sentence_vectors]
+            if missing:
+                self._sentence_vectors.update(zip(missing, embed([self.sentences[n][3] for n in missing]), strict=True))
+            scores = np.array([self._sentence_vectors[n] for n in numbers]) @ embed([text])[0]
             anchored = [shared_content(claim_words, Words.of(t).words) >= MIN_SHARED_CONTENT_WORDS for _, _, _, t in sentences]
             scores = scores * anchored
             best = int(scores.argmax())
