@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,10 +72,12 @@ class Passage:
     speaker_id: int | None
     is_turn: bool
     words: Words = field(init=False)
+    vocabulary: frozenset[str] = field(init=False)
     number: int = field(init=False, default=-1)  # its place among the checker's passages, turns first
 
     def __post_init__(self) -> None:
         self.words = Words.of(self.text, self.start)
+        self.vocabulary = frozenset(self.words.words)
 
     def sentences(self) -> list[tuple[int, int, str]]:
         out, at = [], 0
@@ -160,11 +162,14 @@ class Postings:
         for word in set(words):
             self.items[word].append(item)
 
-    def holding_any(self, words: set[str], needed: int) -> set[int]:
-        """The items holding at least one of the `needed` rarest of `words`. An item that lacks `needed` distinct words of a
-        text is missing at least that many of its words, so a threshold on shared words turns into an exact `needed`."""
-        rarest = sorted(words, key=lambda w: (len(self.items.get(w, ())), w))[:needed]
-        return set().union(*(self.items.get(w, ()) for w in rarest))
+    def holding(self, words: set[str], may_miss: int, extra: int = 2) -> set[int]:
+        """The items that lack at most `may_miss` of `words`, as far as the rarest `may_miss + 1 + extra` of them tell: an item
+        lacking more of those lacks more of `words`. So a threshold on shared words becomes an exact filter that reads
+        only the postings of rare words."""
+        rarest = sorted(words, key=lambda w: (len(self.items.get(w, ())), w))[: may_miss + 1 + extra]
+        hits = Counter(item for word in rarest for item in self.items.get(word, ()))
+        needed = max(1, len(rarest) - may_miss)  # and at least one: an item sharing no word shares no share of them
+        return {item for item, n in hits.items() if n >= needed}
 
 
 def words_a_match_may_miss(total: int, share: float) -> int:
@@ -213,6 +218,7 @@ class FidelityChecker:
         for number, (_, _, _, text) in enumerate(self.sentences):
             self.sentence_words.add(number, content_words(Words.of(text).words))
         self._sentence_vectors: dict[int, Any] = {}
+        self._paraphrases: list[tuple[QuoteCheck, str, float, list[int]]] = []
 
     def _turn_passages(self) -> list[Passage]:
         passages = []
@@ -244,9 +250,9 @@ class FidelityChecker:
 
     def _candidates(self, document_id: int, speaker_id: int | None, quote: list[str]) -> list[list[Passage]]:
         """Where to look, in order: the speaker's turns, all turns, the other documents' paragraphs; of each, only the
-        passages that could hold most of the quote's words (see `Postings.holding_any`)."""
-        needed = words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE) + 1
-        found = [self.passages[n] for n in sorted(self.passage_words.holding_any(set(quote), needed))]
+        passages that could hold most of the quote's words (see `Postings.holding`)."""
+        may_miss = words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE)
+        found = [self.passages[n] for n in sorted(self.passage_words.holding(set(quote), may_miss))]
         own = [p for p in found if p.is_turn and speaker_id is not None and p.speaker_id == speaker_id]
         others = [p for p in found if p.is_turn and not (speaker_id is not None and p.speaker_id == speaker_id)]
         paragraphs = [p for p in found if not p.is_turn and p.document_id != document_id]
@@ -277,7 +283,8 @@ class FidelityChecker:
                 quotes_of[row["document_id"]] = find_quotes(document["text"])
             for start, end in self._quoted_parts(spans, quotes_of[row["document_id"]]):
                 checks.append(self._check_quote(row, document["text"], start, end))
-        return checks
+        self._read_paraphrases()
+        return [c for c in checks if c.mode != "indirect" or c.status != "not found"]  # an indirect claim is listed when linked
 
     @staticmethod
     def _quoted_parts(spans: Iterable[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -305,8 +312,15 @@ class FidelityChecker:
                         return check
             return check
         best: tuple[float, Passage, int, int, Words] | None = None
+        counts = Counter(quote)
+        distinct = frozenset(counts)
+        enough = NEAR_MIN_COVERAGE * len(quote)
         for group in self._candidates(row["document_id"], row["speaker_id"], quote):
             for passage in group:
+                # a quote word the passage lacks is never matched: too few held, and the passage cannot be near (nor best)
+                held = distinct & passage.vocabulary
+                if len(held) < enough if len(counts) == len(quote) else sum(counts[word] for word in held) < enough:
+                    continue
                 coverage, w_start, w_end = best_window(quote, passage.words)
                 if best is None or coverage > best[0]:
                     best = (coverage, passage, w_start, w_end, passage.words)
@@ -340,13 +354,11 @@ class FidelityChecker:
             return None
         check = QuoteCheck(row["id"], row["claim_id"], self.documents[row["document_id"]]["doc_id"], row["name"],
                            text, spans[0][0], spans[-1][1], "not found", mode="indirect")
-        check = self._paraphrase(check, row, text, INDIRECT_LINK_MIN, own_turns_only=True)
-        return check if check.status != "not found" else None
+        return self._paraphrase(check, row, text, INDIRECT_LINK_MIN, own_turns_only=True)
 
     def _paraphrase(self, check: QuoteCheck, row: Any, text: str, threshold: float, own_turns_only: bool = False) -> QuoteCheck:
-        """The closest sentence of the speaker's turns (or any turn) by meaning, if close enough."""
-        from counterclaim.link.embeddings import embed
-
+        """Queue the check for the closest sentence of the speaker's turns (or any turn) by meaning, read by
+        `_read_paraphrases` once every check is queued, so that all texts are embedded in a few large batches."""
         speaker = row["speaker_id"]
         own_only = speaker is not None and speaker in self.turn_speakers  # a speaker heard in a transcript: from their own words only
         if own_turns_only and not own_only:
@@ -354,32 +366,40 @@ class FidelityChecker:
         claim_words = Words.of(text).words
         mine = content_words(claim_words)
         # only sentences sharing enough of the claim's content words can pass `anchored` below: the others are never read
-        needed = words_a_match_may_miss(len(mine), MIN_SHARED_CONTENT_WORDS) + 1
+        may_miss = words_a_match_may_miss(len(mine), MIN_SHARED_CONTENT_WORDS)
         numbers = [
-            n for n in sorted(self.sentence_words.holding_any(mine, needed)) if not own_only or self.sentences[n][0].speaker_id == speaker
+            n for n in sorted(self.sentence_words.holding(mine, may_miss)) if not own_only or self.sentences[n][0].speaker_id == speaker
         ]
         if numbers:
+            self._paraphrases.append((check, text, threshold, numbers))
+        return check
+
+    def _read_paraphrases(self) -> None:
+        """Settle every queued paraphrase check: `paraphrase` when a candidate sentence is close enough in meaning."""
+        from counterclaim.link.embeddings import embed
+
+        queued, self._paraphrases = self._paraphrases, []
+        missing = sorted({n for *_, numbers in queued for n in numbers} - set(self._sentence_vectors))
+        self._sentence_vectors.update(zip(missing, embed([self.sentences[n][3] for n in missing]), strict=True))
+        for (check, text, threshold, numbers), vector in zip(queued, embed([text for _, text, _, _ in queued]), strict=True):
+            claim_words = Words.of(text).words
             sentences = [self.sentences[n] for n in numbers]
-            missing = [n for n in numbers if n not in self._sentence_vectors]
-            if missing:
-                self._sentence_vectors.update(zip(missing, embed([self.sentences[n][3] for n in missing]), strict=True))
-            scores = np.array([self._sentence_vectors[n] for n in numbers]) @ embed([text])[0]
+            scores = np.array([self._sentence_vectors[n] for n in numbers]) @ vector
             anchored = [shared_content(claim_words, Words.of(t).words) >= MIN_SHARED_CONTENT_WORDS for _, _, _, t in sentences]
             scores = scores * anchored
             best = int(scores.argmax())
-            if scores[best] >= threshold:
-                passage, start, end, _ = sentences[best]
-                words = Words.of(self.documents[passage.document_id]["text"][start:end], start)
-                coverage, w_start, w_end = best_window(claim_words, words)
-                if coverage > 0:  # compare with the words that correspond, not the whole sentence
-                    start, end = words.offsets[w_start][0], words.offsets[w_end - 1][1]
-                    words = Words(words.words[w_start:w_end], words.offsets[w_start:w_end])
-                check.status = "paraphrase"
-                check.differences = differences(claim_words, words.words)
-                check.changed = changes_meaning(check.differences)
-                self._set_match(check, passage, start, end)
-                return check
-        return check
+            if scores[best] < threshold:
+                continue
+            passage, start, end, _ = sentences[best]
+            words = Words.of(self.documents[passage.document_id]["text"][start:end], start)
+            coverage, w_start, w_end = best_window(claim_words, words)
+            if coverage > 0:  # compare with the words that correspond, not the whole sentence
+                start, end = words.offsets[w_start][0], words.offsets[w_end - 1][1]
+                words = Words(words.words[w_start:w_end], words.offsets[w_start:w_end])
+            check.status = "paraphrase"
+            check.differences = differences(claim_words, words.words)
+            check.changed = changes_meaning(check.differences)
+            self._set_match(check, passage, start, end)
 
     def _set_match(self, check: QuoteCheck, passage: Passage, start: int, end: int) -> None:
         check.match_document_id = passage.document_id
