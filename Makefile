@@ -39,6 +39,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/check_speed.py
 	$(BIN)/python benchmarks/linking_growth.py
 	$(BIN)/python benchmarks/hostile_inputs.py
+	$(BIN)/python benchmarks/batch_scaling.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info
