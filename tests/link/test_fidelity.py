@@ -99,3 +99,41 @@ def test_words_a_match_may_miss():
 
     assert [words_a_match_may_miss(n, 0.6) for n in (0, 1, 2, 3, 5, 10)] == [0, 0, 0, 1, 2, 4]
     assert [words_a_match_may_miss(n, 0.4) for n in (1, 2, 5, 10)] == [0, 1, 3, 6]
+
+
+def test_checks_after_the_ledger_grows_are_those_of_a_full_check_and_only_new_claims_are_read(tmp_path, extractor):
+    """The article first (its quotes found nowhere), then the interview, then a changed version of the article."""
+    from counterclaim.link.fidelity import FidelityChecker
+
+    article, interview = fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")
+    with ledger_of(tmp_path, extractor, article) as ledger:
+        alone = check_quotes(ledger)
+        assert alone and all(c.status == "not found" for c in alone if c.mode != "indirect")
+        assert [c.to_json() for c in check_quotes(ledger)] == [c.to_json() for c in alone]  # nothing new: the stored findings
+        for extraction in extractor.extract([read_document(interview)]):
+            ledger.add(extraction)
+        grown = check_quotes(ledger)
+        assert [c.to_json() for c in grown] == [c.to_json() for c in FidelityChecker(ledger).check_all()]
+        assert any(c.status == "verbatim" for c in grown)
+        # an edited article: a new version, whose quotes replace the old version's
+        edited = read_document(article)
+        edited.text = edited.text.replace("\n", "\n\nUpdated with the minister's comments.\n", 1)
+        for extraction in extractor.extract([edited]):
+            ledger.add(extraction)
+        versioned = check_quotes(ledger)
+        assert [c.to_json() for c in versioned] == [c.to_json() for c in FidelityChecker(ledger).check_all()]
+        latest = {r[0] for r in ledger.db.execute("SELECT id FROM documents WHERE latest = 1")}
+        stored = {r[0] for r in ledger.db.execute("SELECT DISTINCT c.document_id FROM quote_checks q JOIN claims c ON c.id = q.claim_id")}
+        assert stored and stored <= latest  # the first version's findings are gone with it
+
+
+def test_a_ledger_with_no_new_documents_reads_no_claims_again(tmp_path, extractor, monkeypatch):
+    from counterclaim.link.fidelity import FidelityChecker
+
+    with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
+        check_quotes(ledger)
+        read = []
+        original = FidelityChecker.check_all
+        monkeypatch.setattr(FidelityChecker, "check_all", lambda self, only=None: read.append(set(only or ())) or original(self, only))
+        check_quotes(ledger)
+        assert read == [set()]

@@ -258,15 +258,19 @@ class FidelityChecker:
         paragraphs = [p for p in found if not p.is_turn and p.document_id != document_id]
         return [group for group in (own, others, paragraphs) if group]
 
-    def check_all(self) -> list[QuoteCheck]:
-        """Checks for every quotation and linkable indirect claim in the ledger."""
-        checks: list[QuoteCheck] = []
-        rows = self.ledger.db.execute(
+    def quoting_rows(self) -> list[Any]:
+        """The claims that quote or report (of the latest versions), in the order findings are listed."""
+        return self.ledger.db.execute(
             "SELECT c.id, c.claim_id, c.document_id, c.speaker_id, c.mode, c.record, s.name FROM claims c"
             " JOIN documents d ON d.id = c.document_id AND d.latest = 1"
             " LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.mode IN ('direct', 'mixed', 'indirect')"
-            " ORDER BY c.document_id, c.content_start"
+            " ORDER BY c.document_id, c.content_start, c.id"
         ).fetchall()
+
+    def check_all(self, only: set[int] | None = None) -> list[QuoteCheck]:
+        """Checks for every quotation and linkable indirect claim in the ledger (or of the claims `only` names)."""
+        checks: list[QuoteCheck] = []
+        rows = [row for row in self.quoting_rows() if only is None or row["id"] in only]
         quotes_of: dict[int, list[tuple[int, int]]] = {}
         for row in rows:
             document = self.documents[row["document_id"]]
@@ -401,6 +405,48 @@ class FidelityChecker:
             check.changed = changes_meaning(check.differences)
             self._set_match(check, passage, start, end)
 
+    def affected(self, rows: list[Any], documents: set[int], speakers: set[int], matched: set[int]) -> set[int]:
+        """The claims whose findings may differ from the stored ones since the ledger last held only `documents`, with
+        `speakers` heard in its transcripts: claims of new documents, claims of a speaker who came to be (or ceased
+        to be) heard in a transcript, `matched` claims whose match was in a document now gone or replaced by a new
+        version, and claims for which a passage or transcript sentence of a new document is a candidate. The others
+        would be read against the same candidates as before, so their findings stand."""
+        new = set(self.documents) - documents
+        heard = self.turn_speakers ^ speakers
+        passages, sentences = Postings(), Postings()
+        for passage in self.passages:
+            if passage.document_id in new:
+                passages.add(passage.number, passage.words.words)
+        for number, (passage, _, _, text) in enumerate(self.sentences):
+            if passage.document_id in new:
+                sentences.add(number, content_words(Words.of(text).words))
+        found = set(matched)
+        quotes_of: dict[int, list[tuple[int, int]]] = {}
+        for row in rows:
+            if row["document_id"] in new or (row["speaker_id"] is not None and row["speaker_id"] in heard):
+                found.add(row["id"])
+                continue
+            if not new:
+                continue
+            text = self.documents[row["document_id"]]["text"]
+            record = json.loads(row["record"])
+            spans = [tuple(s) for s in record["content"]["spans"]]
+            if row["mode"] == "indirect":
+                parts = [re.sub(r"^that\s+", "", record["content"]["text"])]
+            else:
+                if row["document_id"] not in quotes_of:
+                    quotes_of[row["document_id"]] = find_quotes(text)
+                parts = [text[s:e].strip(" \"\u201c\u201d,.") for s, e in self._quoted_parts(spans, quotes_of[row["document_id"]])]
+            for part in parts:
+                words = Words.of(part).words
+                mine = content_words(words)
+                if passages.holding(set(words), words_a_match_may_miss(len(words), NEAR_MIN_COVERAGE)) or (
+                    mine and sentences.holding(mine, words_a_match_may_miss(len(mine), MIN_SHARED_CONTENT_WORDS))
+                ):
+                    found.add(row["id"])
+                    break
+        return found
+
     def _set_match(self, check: QuoteCheck, passage: Passage, start: int, end: int) -> None:
         check.match_document_id = passage.document_id
         check.match_doc_id = passage.doc_id
@@ -408,12 +454,30 @@ class FidelityChecker:
         check.match_text = self.documents[passage.document_id]["text"][start:end]
 
 
-def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
-    """Check every quotation in the ledger and store the findings (replacing earlier ones)."""
-    checks = FidelityChecker(ledger).check_all()
+# What the stored findings were computed from: the documents (latest versions) and the speakers heard in transcripts.
+STATE_KEY = "quote_checks_state"
 
-    def replace_checks() -> None:
-        ledger.db.execute("DELETE FROM quote_checks")
+
+def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
+    """Every quotation's finding, stored: only the claims whose findings may have changed since the last check (see
+    `FidelityChecker.affected`) are checked again, so that a ledger grown by a few documents costs a few documents'
+    checks; the first check, or one after the stored findings went missing, checks everything."""
+    checker = FidelityChecker(ledger)
+    rows = checker.quoting_rows()
+    stored = ledger.db.execute("SELECT value FROM meta WHERE key = ?", (STATE_KEY,)).fetchone()
+    if stored is None:
+        redo = {row["id"] for row in rows}
+    else:
+        state = json.loads(stored[0])
+        gone = set(state["documents"]) - set(checker.documents)
+        matched = {r[0] for r in ledger.db.execute("SELECT claim_id, match_document_id FROM quote_checks") if r[1] in gone}
+        redo = checker.affected(rows, set(state["documents"]), set(state["speakers"]), matched)
+    checks = checker.check_all(only=redo)
+    current = {row["id"] for row in rows}
+
+    def store() -> None:
+        stale = [(claim,) for (claim,) in ledger.db.execute("SELECT DISTINCT claim_id FROM quote_checks") if claim in redo or claim not in current]
+        ledger.db.executemany("DELETE FROM quote_checks WHERE claim_id = ?", stale)
         ledger.db.executemany(
             "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
             " match_start, match_end, match_text, differences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -423,6 +487,25 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
                 for c in checks
             ],
         )
+        state = {"documents": sorted(checker.documents), "speakers": sorted(checker.turn_speakers)}
+        ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STATE_KEY, json.dumps(state)))
 
-    ledger.write(replace_checks)
-    return checks
+    ledger.write(store)
+    return stored_checks(ledger)
+
+
+def stored_checks(ledger: Ledger) -> list[QuoteCheck]:
+    """The stored findings, in the order a full check lists them."""
+    rows = ledger.db.execute(
+        "SELECT q.*, c.claim_id AS claim_name, c.mode, d.doc_id, s.name, m.doc_id AS match_doc_id FROM quote_checks q"
+        " JOIN claims c ON c.id = q.claim_id JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
+        " LEFT JOIN documents m ON m.id = q.match_document_id ORDER BY c.document_id, c.content_start, c.id, q.id"
+    )
+    return [
+        QuoteCheck(
+            r["claim_id"], r["claim_name"], r["doc_id"], r["name"], r["quote"], r["quote_start"], r["quote_end"], r["status"],
+            bool(r["changed"]), r["match_document_id"], r["match_doc_id"], r["match_start"], r["match_end"], r["match_text"],
+            json.loads(r["differences"]), mode=r["mode"],
+        )
+        for r in rows
+    ]
