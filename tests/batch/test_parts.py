@@ -44,3 +44,26 @@ def test_a_worker_loads_the_pipeline_once_whatever_number_of_shards_it_runs(tmp_
     assert made == [1] and [r.pipeline_loads for r in results] == [1, 1]
     assert sum(r.documents for r in results) == 3 and results[0].errors == [f"{tmp_path / 'empty.txt'}: empty file"]
     assert sorted(p.name for p in out.iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+
+
+def test_a_broken_part_is_one_line_and_the_other_parts_load(tmp_path, monkeypatch, extractor):
+    import counterclaim.batch.process as process
+    import counterclaim.claims
+    from counterclaim.batch.load import load_parts
+    from counterclaim.batch.shards import load_or_make_plan
+    from counterclaim.store import Ledger
+
+    monkeypatch.setattr(counterclaim.claims, "ClaimExtractor", lambda: extractor)
+    monkeypatch.setattr(process, "_extractor", None)
+    for n in range(2):
+        (tmp_path / f"s{n}.txt").write_text(f"The mayor said on Monday that {n + 2} bridges were closed.")
+    out = tmp_path / "out"
+    options = {"max_bytes": 10_000, "encoding": None, "shard_size": 1}
+    plan, _ = load_or_make_plan(out, ["in"], options, sorted(str(p) for p in tmp_path.glob("*.txt")), 1)
+    for shard in plan.shards:
+        process.process_shard(shard, str(out), options)
+    (out / "part-00000.parquet").write_bytes(b"PAR1 cut short")
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        loaded = load_parts(ledger, out)
+        assert loaded.added == 1 and loaded.parts == 1 and len(loaded.unreadable) == 1
+        assert "part-00000.parquet: not a readable part" in loaded.unreadable[0] and "\n" not in loaded.unreadable[0]

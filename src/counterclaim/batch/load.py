@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from counterclaim.batch.parts import part_name, read_part
 from counterclaim.batch.shards import read_plan
 from counterclaim.claims import Extraction
@@ -24,6 +26,7 @@ class Loaded:
     known: int = 0
     new_places: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # one line each: a part file that is not a whole Parquet part
 
 
 def load_parts(ledger: Ledger, out: Path, on_part: Callable[[int, int], None] | None = None) -> Loaded:
@@ -36,11 +39,18 @@ def load_parts(ledger: Ledger, out: Path, on_part: Callable[[int, int], None] | 
             loaded.missing.append(shard.id)
             continue
         extractions: list[Extraction] = []
-        for item in read_part(path):
-            if isinstance(item, Extraction):
-                extractions.append(item)
-            else:
-                loaded.errors.append(item)
+        errors: list[tuple[str, str]] = []
+        try:
+            for item in read_part(path):
+                if isinstance(item, Extraction):
+                    extractions.append(item)
+                else:
+                    errors.append(item)
+        except (OSError, pa.ArrowException, KeyError, TypeError, ValueError) as problem:
+            loaded.unreadable.append(f"{path}: not a readable part ({type(problem).__name__}: {str(problem)[:200]}); "
+                                     "remove it and run the batch again to redo its shard")
+            continue
+        loaded.errors += errors
         for outcome in ledger.store_many(extractions):
             loaded.added += outcome == "added"
             loaded.known += outcome != "added"

@@ -104,6 +104,9 @@ def _load_batch(ledger: Ledger, folder: str, failures: list[str]) -> Loaded | No
             error(f"{problem}; the parts stored so far stay stored: run the same ingest again later")
             failures.append(folder)
             return None
+    for message in loaded.unreadable:
+        error(message)
+        failures.append(folder)
     if loaded.missing:
         warn(f"{folder}: {len(loaded.missing)} of {loaded.parts + len(loaded.missing)} parts not written yet "
              "(the batch has not finished: run it again, then ingest again)")
