@@ -190,18 +190,11 @@ def test_a_missing_embedding_model_is_a_one_line_error(tmp_path, monkeypatch, ca
 def test_ingest_reads_feeds_web_archives_and_json_lines_once_each_story_with_every_place(tmp_path):
     import sqlite3
 
-    from tests.ingest.test_archives import PAGE, STORY, warc
+    from tests.ingest.test_archives import archives_sharing_stories
 
     folder = tmp_path / "inputs"
     folder.mkdir()
-    (folder / "bridge-safe.html").write_text(PAGE.replace("Tuesday", "Monday"))
-    (folder / "wire.rss").write_text(
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Valley Wire</title><item><title>Bridge safe</title>'
-        "<link>https://wire.example/bridge-safe</link></item></channel></rss>"
-    )
-    (folder / "crawl.warc.gz").write_bytes(warc([("https://a.example/one", "text/html", PAGE.replace("Tuesday", "Friday").encode())]))
-    syndicated = json.dumps({"html": PAGE.replace("Tuesday", "Friday"), "url": "https://c.example/copy", "outlet": "C Daily"})
-    (folder / "dump.jsonl").write_text(json.dumps({"text": STORY, "url": "https://b.example/1"}) + "\n{broken\n" + syndicated + "\n")
+    archives_sharing_stories(folder)
     db = tmp_path / "ledger.db"
     result = run("ingest", str(folder), "--db", str(db))
     assert result.returncode == 1 and "Traceback" not in result.stderr

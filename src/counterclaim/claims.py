@@ -15,6 +15,7 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from counterclaim.errors import shown
 from counterclaim.model import Claim, Document, Speaker, Turn
 from counterclaim.nlp.pipeline import load_pipeline
 
@@ -26,6 +27,15 @@ class Extraction:
     document: Document
     claims: list[Claim]
     speakers: list[Speaker]
+
+    def all_speakers(self) -> list[Speaker]:
+        """The document's speakers, with any a claim names that the list lacks: every speaker a record of it must hold."""
+        found = {s.id: s for s in self.speakers}
+        for claim in self.claims:
+            for speaker in (claim.speaker, claim.reported_by):
+                if speaker is not None:
+                    found.setdefault(speaker.id, speaker)
+        return list(found.values())
 
     def claim_counts(self) -> dict[str, int]:
         """Claims per speaker id."""
@@ -79,6 +89,12 @@ def turns_within(turns: list[Turn], start: int, end: int) -> list[Turn]:
 
 # Reports a document the pipeline failed on, with the error; the batch goes on without it.
 OnError = Callable[[Document, Exception], None]
+
+
+def analysis_failure(document: Document, problem: Exception) -> str:
+    """The one line that reports a document the pipeline failed on (a bug, not the user's input)."""
+    return (f"{shown(document.path or document.doc_id)}: could not be analysed ({type(problem).__name__}: {problem}); "
+            "the rest of the batch goes on (a bug: please report it with this file)")
 
 
 @dataclass(slots=True, frozen=True)

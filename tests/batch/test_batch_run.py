@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from tests.ingest.test_archives import PAGE, STORY, warc
+from tests.ingest.test_archives import archives_sharing_stories
 from tests.test_cli import ROOT, run
 
 # What a ledger holds, without the times it was written: two ledgers that hold the same are equal.
@@ -39,14 +39,7 @@ def corpus(folder):
             f'"We have repaired {n * 7 + 2} kilometres of road," {person} told reporters in {place}. '
             f"{other} denied that the district of {place} had run out of fuel, calling the report false.\n"
         )
-    (folder / "bridge-safe.html").write_text(PAGE.replace("Tuesday", "Monday"))
-    (folder / "wire.rss").write_text(
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Valley Wire</title><item><title>Bridge safe</title>'
-        "<link>https://wire.example/bridge-safe</link></item></channel></rss>"
-    )
-    (folder / "crawl.warc.gz").write_bytes(warc([("https://a.example/one", "text/html", PAGE.replace("Tuesday", "Friday").encode())]))
-    syndicated = json.dumps({"html": PAGE.replace("Tuesday", "Friday"), "url": "https://c.example/copy", "outlet": "C Daily"})
-    (folder / "dump.jsonl").write_text(json.dumps({"text": STORY, "url": "https://b.example/1"}) + "\n{broken\n" + syndicated + "\n")
+    archives_sharing_stories(folder)
 
 
 def batch(inputs, out, *extra, **kwargs):

@@ -53,6 +53,19 @@ def warc(records: list[tuple[str, str, bytes]]) -> bytes:
     return out.getvalue()
 
 
+def archives_sharing_stories(folder) -> None:
+    """A saved page and the feed that claims it, a web archive, and a JSON Lines file with a broken line and a syndicated
+    copy of the archive's page: four stories, one of them twice."""
+    (folder / "bridge-safe.html").write_text(PAGE.replace("Tuesday", "Monday"))
+    (folder / "wire.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Valley Wire</title><item><title>Bridge safe</title>'
+        "<link>https://wire.example/bridge-safe</link></item></channel></rss>"
+    )
+    (folder / "crawl.warc.gz").write_bytes(warc([("https://a.example/one", "text/html", PAGE.replace("Tuesday", "Friday").encode())]))
+    syndicated = json.dumps({"html": PAGE.replace("Tuesday", "Friday"), "url": "https://c.example/copy", "outlet": "C Daily"})
+    (folder / "dump.jsonl").write_text(json.dumps({"text": STORY, "url": "https://b.example/1"}) + "\n{broken\n" + syndicated + "\n")
+
+
 def test_a_web_archive_gives_each_html_response_with_its_url(tmp_path):
     records = [
         ("https://a.example/one", "text/html; charset=utf-8", PAGE.encode()),

@@ -17,6 +17,14 @@ SECOND = 'Petra Lind told the council on Tuesday that the gates had been checked
 SURNAME_ONLY = "Lind said on Monday that the gates were closed.\n"
 
 
+def made_older(path, statements: str) -> None:
+    """Turn a ledger file into one an older version wrote, by the statements that undo what came since."""
+    db = sqlite3.connect(path)
+    db.executescript(statements)
+    db.commit()
+    db.close()
+
+
 @pytest.fixture
 def ledger(tmp_path):
     with Ledger(tmp_path / "ledger.db") as ledger:
@@ -103,17 +111,15 @@ def test_a_version_1_ledger_is_brought_up_to_date_and_keeps_its_claims(tmp_path,
     with Ledger(path) as ledger:
         ledger.add(extractions[0])
         claims = ledger.counts()["claims"]
-    db = sqlite3.connect(path)
-    db.executescript(
+    made_older(
+        path,
         "DROP TABLE proposition_claims; DROP TABLE propositions; DROP TABLE claim_vectors;"
         "CREATE TABLE propositions (id INTEGER PRIMARY KEY, statement TEXT NOT NULL, contested INTEGER NOT NULL DEFAULT 0,"
         " numeric_conflicts TEXT NOT NULL DEFAULT '[]');"
         "CREATE TABLE proposition_claims (proposition_id INTEGER, claim_id INTEGER,"
         " stance TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'reports')));"
-        "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version';",
     )
-    db.commit()
-    db.close()
     with Ledger(path) as ledger:
         assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
         assert ledger.counts()["claims"] == claims
@@ -152,12 +158,11 @@ def test_a_version_2_ledger_gains_the_paths_of_its_documents(tmp_path, extractio
     document = dataclasses.replace(extractions[0].document, path="first.txt")
     with Ledger(path) as ledger:
         ledger.add(dataclasses.replace(extractions[0], document=document))
-    db = sqlite3.connect(path)
-    db.executescript(
+    made_older(
+        path,
         "DROP TABLE document_paths; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN from_summary;"
-        " UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+        " UPDATE meta SET value = '2' WHERE key = 'schema_version';",
     )
-    db.close()
     with Ledger(path, create=False) as ledger:
         assert ledger.paths(1) == ["first.txt"]
         assert {"url", "from_summary"} <= {row[1] for row in ledger.db.execute("PRAGMA table_info(documents)")}

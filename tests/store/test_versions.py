@@ -2,12 +2,12 @@
 
 import dataclasses
 import json
-import sqlite3
 
 import pytest
 
 from counterclaim.ingest import document_from_text
 from counterclaim.store import Ledger
+from tests.store.test_ledger import made_older
 from tests.test_cli import run
 
 FIRST = (
@@ -53,12 +53,11 @@ def test_a_version_3_ledger_gets_versions_for_the_texts_it_stored_twice(tmp_path
     with Ledger(path) as ledger:
         for edition in editions:
             ledger.store(edition)
-    db = sqlite3.connect(path)
-    db.executescript(
+    made_older(
+        path,
         "DROP INDEX documents_identity; ALTER TABLE documents DROP COLUMN identity; ALTER TABLE documents DROP COLUMN version;"
-        " ALTER TABLE documents DROP COLUMN latest; UPDATE meta SET value = '3' WHERE key = 'schema_version';"
+        " ALTER TABLE documents DROP COLUMN latest; UPDATE meta SET value = '3' WHERE key = 'schema_version';",
     )
-    db.close()
     with Ledger(path, create=False) as ledger:
         assert [(r["version"], r["latest"], r["identity"]) for r in ledger.versions("dam")] == [(1, 0, "news/dam.txt"), (2, 1, "news/dam.txt")]
 

@@ -54,11 +54,6 @@ def part_name(shard_id: int) -> str:
 def document_row(extraction: Extraction) -> dict[str, Any]:
     """A document's row: its fields, and its turns, speakers and claims (a claim's speakers by id)."""
     document = extraction.document
-    speakers = {s.id: s for s in extraction.speakers}
-    for claim in extraction.claims:
-        for speaker in (claim.speaker, claim.reported_by):
-            if speaker is not None:
-                speakers.setdefault(speaker.id, speaker)
     claims = []
     for claim in extraction.claims:
         record = claim.to_json()
@@ -68,7 +63,7 @@ def document_row(extraction: Extraction) -> dict[str, Any]:
         claims.append(record)
     return {field: getattr(document, field) for field in DOCUMENT_FIELDS} | {
         "turns": [t.to_json() for t in document.turns],
-        "speakers": [s.to_json() for s in speakers.values()],
+        "speakers": [s.to_json() for s in extraction.all_speakers()],
         "claims": claims,
         "error": None,
     }

@@ -7,16 +7,15 @@ the same function runs in a local worker or on another machine of a cluster that
 
 from __future__ import annotations
 
-import os
 import resource
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counterclaim.batch.parts import document_row, error_row, write_part
 from counterclaim.batch.shards import Shard
-from counterclaim.errors import InputError, shown
+from counterclaim.errors import InputError
+from counterclaim.model import Document
 
 if TYPE_CHECKING:
     from counterclaim.claims import ClaimExtractor
@@ -33,8 +32,6 @@ class ShardResult:
     documents: int = 0
     claims: int = 0
     errors: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    pid: int = 0
     pipeline_loads: int = 0
     peak_memory: int = 0  # the worker process's peak resident memory so far, in bytes
 
@@ -58,9 +55,10 @@ def worker_extractor(torch_threads: int | None = None) -> ClaimExtractor:
 def process_shard(shard: Shard, out: str, options: dict[str, Any], torch_threads: int | None = None) -> ShardResult:
     """Read, extract and write one shard as `out/part-NNNNN.parquet`; a story that cannot be read or analysed becomes an
     error row (and a line in the result), and the shard goes on."""
-    started = time.perf_counter()
+    from counterclaim.claims import analysis_failure
+
     extractor = worker_extractor(torch_threads)
-    result = ShardResult(shard.id, pid=os.getpid())
+    result = ShardResult(shard.id)
     rows: list[dict[str, Any]] = []
 
     def failed(path: str, message: str) -> None:
@@ -75,17 +73,14 @@ def process_shard(shard: Shard, out: str, options: dict[str, Any], torch_threads
                 else:
                     yield item
 
-    def unanalysed(document, problem: Exception) -> None:
-        name = document.path or document.doc_id
-        failed(name, f"{shown(name)}: could not be analysed ({type(problem).__name__}: {problem}); "
-                     "the rest of the batch goes on (a bug: please report it with this file)")
+    def unanalysed(document: Document, problem: Exception) -> None:
+        failed(document.path or document.doc_id, analysis_failure(document, problem))
 
     for extraction in extractor.extract(readable(), on_error=unanalysed):
         rows.append(document_row(extraction))
         result.documents += 1
         result.claims += len(extraction.claims)
     write_part(rows, Path(out), shard.id)
-    result.seconds = time.perf_counter() - started
     result.pipeline_loads = _loads
     result.peak_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return result

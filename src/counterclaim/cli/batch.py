@@ -17,6 +17,7 @@ DEFAULT_SHARD_SIZE = 100  # as counterclaim.batch.shards.DEFAULT_SHARD_SIZE; rep
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from counterclaim.batch.engine import run_shards
+    from counterclaim.batch.parts import part_name
     from counterclaim.batch.shards import PlanError, load_or_make_plan
 
     out = Path(args.out)
@@ -57,7 +58,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     with progress:
         task = progress.add_task("batch", total=len(plan.shards), documents=0, rate="-")
-        done_before = sum((out / f"part-{s.id:05d}.parquet").exists() for s in plan.shards)
+        done_before = sum((out / part_name(s.id)).exists() for s in plan.shards)
         progress.update(task, completed=done_before)
         run = run_shards(plan.shards, out, options, args.workers, args.scheduler, on_result=finished, on_failure=failed)
     elapsed = time.perf_counter() - started

@@ -122,7 +122,7 @@ def extract_claims(
 
     `keep` can pass over documents before the costly part (ingest skips those already stored).
     """
-    from counterclaim.claims import ClaimExtractor
+    from counterclaim.claims import ClaimExtractor, analysis_failure
 
     files = expand(paths, failures)
     listed_failures = len(failures)
@@ -140,8 +140,7 @@ def extract_claims(
     def failed(document: Document, problem: Exception) -> None:
         nonlocal unanalysed
         unanalysed += 1
-        error(f"{document.path or document.doc_id}: could not be analysed ({type(problem).__name__}: {problem}); "
-              "the rest of the batch goes on (a bug: please report it with this file)")
+        error(analysis_failure(document, problem))
         failures.append(document.path or document.doc_id)
 
     extractor = ClaimExtractor()

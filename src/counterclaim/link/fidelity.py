@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -151,6 +152,16 @@ def shared_content(claim: list[str], source: list[str]) -> float:
     return len(mine & content_words(source)) / len(mine) if mine else 0.0
 
 
+def quoted_text(text: str, start: int, end: int) -> str:
+    """A quotation as it is compared: without the marks and the punctuation at its edges."""
+    return text[start:end].strip(" \"\u201c\u201d,.")
+
+
+def reported_text(record: dict[str, Any]) -> str:
+    """An indirect claim's content as it is compared with what the speaker said: without a leading `that`."""
+    return re.sub(r"^that\s+", "", record["content"]["text"])
+
+
 class Postings:
     """Which items (passages, sentences) hold each word: what a quote is compared with is found by its rarest words, not by
     reading every passage of the ledger."""
@@ -214,9 +225,11 @@ class FidelityChecker:
             self.turn_spans[passage.document_id].append((passage.start, passage.end))
         # The sentences of the turns, for paraphrases: found by their content words, embedded once, when first a candidate.
         self.sentences = [(p, s, e, t) for p in self.turns for s, e, t in p.sentences()]
+        self.sentence_content = [content_words(Words.of(text).words) for _, _, _, text in self.sentences]
         self.sentence_words = Postings()
-        for number, (_, _, _, text) in enumerate(self.sentences):
-            self.sentence_words.add(number, content_words(Words.of(text).words))
+        for number, words in enumerate(self.sentence_content):
+            self.sentence_words.add(number, words)
+        self._quotes_of: dict[int, list[tuple[int, int]]] = {}
         self._sentence_vectors: dict[int, Any] = {}
         self._paraphrases: list[tuple[QuoteCheck, str, float, list[int]]] = []
 
@@ -258,6 +271,7 @@ class FidelityChecker:
         paragraphs = [p for p in found if not p.is_turn and p.document_id != document_id]
         return [group for group in (own, others, paragraphs) if group]
 
+    @cached_property
     def quoting_rows(self) -> list[Any]:
         """The claims that quote or report (of the latest versions), in the order findings are listed."""
         return self.ledger.db.execute(
@@ -270,10 +284,8 @@ class FidelityChecker:
     def check_all(self, only: set[int] | None = None) -> list[QuoteCheck]:
         """Checks for every quotation and linkable indirect claim in the ledger (or of the claims `only` names)."""
         checks: list[QuoteCheck] = []
-        rows = [row for row in self.quoting_rows() if only is None or row["id"] in only]
-        quotes_of: dict[int, list[tuple[int, int]]] = {}
+        rows = [row for row in self.quoting_rows if only is None or row["id"] in only]
         for row in rows:
-            document = self.documents[row["document_id"]]
             record = json.loads(row["record"])
             spans = [tuple(s) for s in record["content"]["spans"]]
             if self._in_turn(row["document_id"], spans[0][0]):
@@ -283,12 +295,16 @@ class FidelityChecker:
                 if check is not None:
                     checks.append(check)
                 continue
-            if row["document_id"] not in quotes_of:
-                quotes_of[row["document_id"]] = find_quotes(document["text"])
-            for start, end in self._quoted_parts(spans, quotes_of[row["document_id"]]):
-                checks.append(self._check_quote(row, document["text"], start, end))
+            for start, end in self._quotes_of_claim(row["document_id"], spans):
+                checks.append(self._check_quote(row, start, end))
         self._read_paraphrases()
         return [c for c in checks if c.mode != "indirect" or c.status != "not found"]  # an indirect claim is listed when linked
+
+    def _quotes_of_claim(self, document_id: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The quoted stretches of a claim's content: where its document's quotation marks and its spans overlap."""
+        if document_id not in self._quotes_of:
+            self._quotes_of[document_id] = find_quotes(self.documents[document_id]["text"])
+        return self._quoted_parts(spans, self._quotes_of[document_id])
 
     @staticmethod
     def _quoted_parts(spans: Iterable[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -300,8 +316,8 @@ class FidelityChecker:
                     parts.append((s, e))
         return parts
 
-    def _check_quote(self, row: Any, text: str, start: int, end: int) -> QuoteCheck:
-        quote_text = text[start:end].strip(" \"\u201c\u201d,.")
+    def _check_quote(self, row: Any, start: int, end: int) -> QuoteCheck:
+        quote_text = quoted_text(self.documents[row["document_id"]]["text"], start, end)
         quote = Words.of(quote_text).words
         check = QuoteCheck(row["id"], row["claim_id"], self.documents[row["document_id"]]["doc_id"], row["name"],
                            quote_text, start, end, "not found", mode=row["mode"])
@@ -353,7 +369,7 @@ class FidelityChecker:
     def _link_indirect(self, row: Any, record: dict[str, Any], spans: list[tuple[int, int]]) -> QuoteCheck | None:
         if row["speaker_id"] is None or row["speaker_id"] not in self.turn_speakers:
             return None
-        text = re.sub(r"^that\s+", "", record["content"]["text"])
+        text = reported_text(record)
         if len(Words.of(text).words) < MIN_QUOTE_WORDS:
             return None
         check = QuoteCheck(row["id"], row["claim_id"], self.documents[row["document_id"]]["doc_id"], row["name"],
@@ -405,7 +421,7 @@ class FidelityChecker:
             check.changed = changes_meaning(check.differences)
             self._set_match(check, passage, start, end)
 
-    def affected(self, rows: list[Any], documents: set[int], speakers: set[int], matched: set[int]) -> set[int]:
+    def affected(self, documents: set[int], speakers: set[int], matched: set[int]) -> set[int]:
         """The claims whose findings may differ from the stored ones since the ledger last held only `documents`, with
         `speakers` heard in its transcripts: claims of new documents, claims of a speaker who came to be (or ceased
         to be) heard in a transcript, `matched` claims whose match was in a document now gone or replaced by a new
@@ -417,26 +433,23 @@ class FidelityChecker:
         for passage in self.passages:
             if passage.document_id in new:
                 passages.add(passage.number, passage.words.words)
-        for number, (passage, _, _, text) in enumerate(self.sentences):
+        for number, (passage, _, _, _) in enumerate(self.sentences):
             if passage.document_id in new:
-                sentences.add(number, content_words(Words.of(text).words))
+                sentences.add(number, self.sentence_content[number])
         found = set(matched)
-        quotes_of: dict[int, list[tuple[int, int]]] = {}
-        for row in rows:
+        for row in self.quoting_rows:
             if row["document_id"] in new or (row["speaker_id"] is not None and row["speaker_id"] in heard):
                 found.add(row["id"])
                 continue
             if not new:
                 continue
-            text = self.documents[row["document_id"]]["text"]
             record = json.loads(row["record"])
-            spans = [tuple(s) for s in record["content"]["spans"]]
             if row["mode"] == "indirect":
-                parts = [re.sub(r"^that\s+", "", record["content"]["text"])]
+                parts = [reported_text(record)]
             else:
-                if row["document_id"] not in quotes_of:
-                    quotes_of[row["document_id"]] = find_quotes(text)
-                parts = [text[s:e].strip(" \"\u201c\u201d,.") for s, e in self._quoted_parts(spans, quotes_of[row["document_id"]])]
+                text = self.documents[row["document_id"]]["text"]
+                spans = [tuple(s) for s in record["content"]["spans"]]
+                parts = [quoted_text(text, s, e) for s, e in self._quotes_of_claim(row["document_id"], spans)]
             for part in parts:
                 words = Words.of(part).words
                 mine = content_words(words)
@@ -463,17 +476,16 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
     `FidelityChecker.affected`) are checked again, so that a ledger grown by a few documents costs a few documents'
     checks; the first check, or one after the stored findings went missing, checks everything."""
     checker = FidelityChecker(ledger)
-    rows = checker.quoting_rows()
     stored = ledger.db.execute("SELECT value FROM meta WHERE key = ?", (STATE_KEY,)).fetchone()
     if stored is None:
-        redo = {row["id"] for row in rows}
+        redo = {row["id"] for row in checker.quoting_rows}
     else:
         state = json.loads(stored[0])
         gone = set(state["documents"]) - set(checker.documents)
         matched = {r[0] for r in ledger.db.execute("SELECT claim_id, match_document_id FROM quote_checks") if r[1] in gone}
-        redo = checker.affected(rows, set(state["documents"]), set(state["speakers"]), matched)
+        redo = checker.affected(set(state["documents"]), set(state["speakers"]), matched)
     checks = checker.check_all(only=redo)
-    current = {row["id"] for row in rows}
+    current = {row["id"] for row in checker.quoting_rows}
 
     def store() -> None:
         stale = [(claim,) for (claim,) in ledger.db.execute("SELECT DISTINCT claim_id FROM quote_checks") if claim in redo or claim not in current]

@@ -286,8 +286,8 @@ class Ledger:
         document = extraction.document
         digest = content_hash(document.text)
         exact = self._stored(digest)
-        values = signature(document.text)
-        found = (exact, 1.0) if exact is not None else self._near_duplicate(document, values)
+        values = None if exact is not None else signature(document.text)  # the text itself known: no signature needed
+        found = (exact, 1.0) if values is None else self._near_duplicate(document, values)
         if found is not None:
             return "new place" if self._appeared(found[0], document, found[1]) else "known"
         identity = identity_of(document)
@@ -307,7 +307,7 @@ class Ledger:
             [(document_id, t.label, t.start, t.end, int(t.is_introduction)) for t in document.turns],
         )
         speaker_ids: dict[str, int] = {}
-        for speaker in self._speakers_of(extraction):
+        for speaker in extraction.all_speakers():
             speaker_ids[speaker.id] = self._store_speaker(speaker, digest, document_id)
         self.db.executemany(
             "INSERT INTO claims (claim_id, document_id, speaker_id, reported_by_id, mode, polarity, content,"
@@ -334,16 +334,6 @@ class Ledger:
             "INSERT INTO document_bands (band, key, document_id) VALUES (?, ?, ?)",
             [(band, key, document_id) for band, key in enumerate(band_keys(values))],
         )
-
-    @staticmethod
-    def _speakers_of(extraction: Extraction) -> list[Speaker]:
-        """The document's speakers, with any a claim names that the list lacks."""
-        found = {s.id: s for s in extraction.speakers}
-        for claim in extraction.claims:
-            for speaker in (claim.speaker, claim.reported_by):
-                if speaker is not None:
-                    found.setdefault(speaker.id, speaker)
-        return list(found.values())
 
     def _store_speaker(self, speaker: Speaker, digest: str, document_id: int) -> int:
         key = merge_key(speaker, digest)
