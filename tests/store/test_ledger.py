@@ -168,6 +168,24 @@ def test_a_version_2_ledger_gains_the_paths_of_its_documents(tmp_path, extractio
         assert {"url", "from_summary"} <= {row[1] for row in ledger.db.execute("PRAGMA table_info(documents)")}
 
 
+def test_a_version_4_ledger_keeps_its_propositions_and_gains_stored_reads(tmp_path, extractions):
+    path = tmp_path / "v4.db"
+    with Ledger(path) as ledger:
+        ledger.add(extractions[0])
+        ledger.db.execute("INSERT INTO propositions (statement) VALUES ('kept')")
+        ledger.db.execute("INSERT INTO proposition_claims (proposition_id, claim_id, stance) VALUES (1, 1, 'supports')")
+        ledger.db.commit()
+    made_older(
+        path,
+        "DROP TABLE stance_reads; DROP TABLE clause_reads; ALTER TABLE proposition_claims DROP COLUMN restates;"
+        " UPDATE meta SET value = '4' WHERE key = 'schema_version';",
+    )
+    with Ledger(path, create=False) as ledger:
+        assert [tuple(row) for row in ledger.db.execute("SELECT claim_id, stance, restates FROM proposition_claims")] == [(1, "supports", 0)]
+        tables = {row[0] for row in ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"stance_reads", "clause_reads"} <= tables
+
+
 def test_the_same_text_under_another_name_is_recorded_not_stored_twice(ledger, extractions):
     first = dataclasses.replace(extractions[0], document=dataclasses.replace(extractions[0].document, path="a/first.txt"))
     assert ledger.store(first) == "added"

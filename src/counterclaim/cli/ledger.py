@@ -45,25 +45,15 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def cmd_contested(args: argparse.Namespace) -> int:
     from counterclaim.export.contested import write_contested
-    from counterclaim.link.propositions import document_texts, link, load_units, store
-    from counterclaim.link.vectors import unit_vectors
+    from counterclaim.link.propositions import relink
 
     ledger = open_ledger(args.db)
     if ledger is None:
         return EXIT_INPUT_ERROR
     with ledger:
-        units = load_units(ledger)
-        with progress_bar(len(units), "embedding claims, then reading stances") as progress:
+        with progress_bar(None, "embedding new claims, then reading new stances") as progress:
             task = progress.add_task("link", total=None)
-
-            def update(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            propositions = link(
-                units, document_texts(ledger), vectors=lambda stating: unit_vectors(ledger, stating, update),
-                progress=lambda _, done, total: update(done, total),
-            )
-        store(ledger, propositions)
+            propositions, _ = relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
     shown = propositions if args.all else [p for p in propositions if p.contested]
     emit(shown, args.format, lambda items, out: write_contested(items, out, everything=args.all))
     return EXIT_OK

@@ -253,9 +253,9 @@ def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimU
     return units
 
 
-def document_texts(ledger: Ledger, document_ids: set[int] | None = None) -> dict[int, str]:
-    rows = ledger.db.execute("SELECT id, text FROM documents")
-    return {row["id"]: row["text"] for row in rows if document_ids is None or row["id"] in document_ids}
+def document_texts(ledger: Ledger) -> dict[int, str]:
+    """The text of the latest version of each document: the ones whose claims link."""
+    return {row["id"]: row["text"] for row in ledger.db.execute("SELECT id, text FROM documents WHERE latest = 1")}
 
 
 def _names(unit: ClaimUnit) -> set[str]:
@@ -428,6 +428,7 @@ class _Core:
 def link(
     units: list[ClaimUnit], texts: dict[int, str], model: StanceModel | None = None,
     vectors: np.ndarray | Callable[[list[ClaimUnit]], np.ndarray] | None = None, progress: Callable[[str, int, int], None] | None = None,
+    clauses: Callable[[list[str]], list[bool]] = checkable.clauses,
 ) -> list[Proposition]:
     """Propositions of two or more claims, with the stance of each claim (ids are numbered from 1; `store` makes them stable).
 
@@ -450,7 +451,7 @@ def link(
     for elliptical, target in stands_for.items():
         by_id[elliptical].refers = by_id[target].text
     stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
-    stating = [u for u, clause in zip(stating, checkable.clauses([u.refers or u.text for u in stating]), strict=True) if clause]
+    stating = [u for u, clause in zip(stating, clauses([u.refers or u.text for u in stating]), strict=True) if clause]
     if not stating:
         vectors = np.zeros((0, DIMENSIONS), dtype="float32")
     elif vectors is None:
@@ -621,6 +622,11 @@ def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core
     if not cores:
         return []
     centres = np.stack([core.centre for core in cores])
+    sizes = np.array([len(core.members) for core in cores])
+    firsts = np.array([core.members[0] for core in cores])
+    parties: dict[tuple[int, str], int] = {}  # (document, party) of each claim, as a number, to compare in numpy
+    voice = np.array([parties.setdefault((u.document_id, u.party), len(parties)) for u in stating])
+    statement_voice = voice[[core.statement_index for core in cores]]
     near: dict[int, set[int]] = defaultdict(set)
     for members in _blocks(stating).values():
         member_cores = {core_of[i] for i in members}
@@ -629,23 +635,15 @@ def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core
     pairs = []
     for i, candidate_cores in near.items():
         own = core_of[i]
-        size = len(cores[own].members)
-        unit = stating[i]
-        allowed = [
-            c for c in candidate_cores
-            if c != own and (len(cores[c].members) > size or (len(cores[c].members) == size and cores[c].members[0] < cores[own].members[0]))
-            and not _same_voice(unit, stating[cores[c].statement_index])
-        ]
-        if not allowed:
+        candidates = np.fromiter(candidate_cores, dtype=np.int64, count=len(candidate_cores))
+        larger = (sizes[candidates] > sizes[own]) | ((sizes[candidates] == sizes[own]) & (firsts[candidates] < firsts[own]))
+        allowed = candidates[(candidates != own) & larger & (statement_voice[candidates] != voice[i])]
+        if not len(allowed):
             continue
         similarity = centres[allowed] @ vectors[i]
-        ranked = sorted(zip(similarity.tolist(), allowed, strict=True), reverse=True)[:CANDIDATES_PER_CLAIM]
+        ranked = sorted(zip(similarity.tolist(), allowed.tolist(), strict=True), reverse=True)[:CANDIDATES_PER_CLAIM]
         pairs.extend((c, i) for cosine, c in ranked if cosine >= CANDIDATE_COSINE)
     return pairs
-
-
-def _same_voice(a: ClaimUnit, b: ClaimUnit) -> bool:
-    return a.document_id == b.document_id and a.party == b.party
 
 
 def composed_stance(relation: str, target: str) -> str:
@@ -721,11 +719,12 @@ def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
     return conflicts
 
 
-def store(ledger: Ledger, propositions: list[Proposition]) -> None:
+def store(ledger: Ledger, propositions: list[Proposition], state: str | None = None) -> None:
     """Replace the stored propositions and stances, keeping the id of each stored proposition that lives on.
 
     A new proposition takes the id of the stored one with which it shares most claims (each stored id goes
-    to one proposition at most, the best overlaps first); the others get ids never used before.
+    to one proposition at most, the best overlaps first); the others get ids never used before. `state` (from
+    `linked_state`) records what they were linked from, in the same transaction.
     """
     stored: dict[int, set[int]] = defaultdict(set)
     for row in ledger.db.execute("SELECT proposition_id, claim_id FROM proposition_claims"):
@@ -756,8 +755,72 @@ def store(ledger: Ledger, propositions: list[Proposition]) -> None:
                     "INSERT INTO propositions (statement, contested, numeric_conflicts) VALUES (?, ?, ?)", values
                 ).lastrowid
             ledger.db.executemany(
-                "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule) VALUES (?, ?, ?, ?, ?)",
-                [(proposition.id, m.unit.id, m.stance, m.score, m.rule) for m in proposition.members],
+                "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule, restates) VALUES (?, ?, ?, ?, ?, ?)",
+                [(proposition.id, m.unit.id, m.stance, m.score, m.rule, int(m.restates)) for m in proposition.members],
             )
+        ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('linked_state', ?)", (state or "",))
 
     ledger.write(replace_all)
+
+
+LINKING_SOURCES = ("propositions.py", "checkable.py", "discourse.py")
+
+
+def linked_state(ledger: Ledger) -> str:
+    """What a link of the ledger depends on: the latest version of each document (stored documents never change),
+    the linking code and the stance model. The same state links to the same propositions."""
+    import hashlib
+    from importlib import resources
+
+    from counterclaim.link.reads import fingerprint
+
+    digest = hashlib.sha256(fingerprint().encode())
+    for name in LINKING_SOURCES:
+        digest.update(resources.files(__package__).joinpath(name).read_bytes())
+    for (document_id,) in ledger.db.execute("SELECT id FROM documents WHERE latest = 1 ORDER BY id"):
+        digest.update(b"%d," % document_id)
+    return digest.hexdigest()
+
+
+def stored_propositions(ledger: Ledger) -> list[Proposition]:
+    """The propositions the last link stored, as it made them (members in claim order, ids as stored)."""
+    rows = ledger.db.execute(
+        "SELECT p.id, p.statement, p.numeric_conflicts, pc.claim_id, pc.stance, pc.score, pc.rule, pc.restates"
+        " FROM propositions p JOIN proposition_claims pc ON pc.proposition_id = p.id ORDER BY p.id, pc.claim_id"
+    ).fetchall()
+    units = {u.id: u for u in load_units(ledger, {row["claim_id"] for row in rows})}
+    found: dict[int, Proposition] = {}
+    for row in rows:
+        proposition = found.get(row["id"])
+        if proposition is None:
+            proposition = found[row["id"]] = Proposition(row["id"], row["statement"], [], json.loads(row["numeric_conflicts"]))
+        unit = units.get(row["claim_id"])
+        if unit is not None:
+            proposition.members.append(Member(unit, row["stance"], row["score"], row["rule"], bool(row["restates"])))
+    return list(found.values())
+
+
+def relink(
+    ledger: Ledger, progress: Callable[[int, int], None] | None = None, model: StanceModel | None = None,
+) -> tuple[list[Proposition], bool]:
+    """The ledger's propositions, and whether they were linked now: read back when nothing was added since the last
+    link, else linked again from stored claim vectors and stored stance reads, embedding and reading only what is new.
+
+    A relink gives what a first link of the same documents gives (tested); its cost is that of the claims and
+    pairs never seen before, plus a pass over the stored ones (loading, blocking, clustering) that grows with the ledger.
+    `model` reads stance pairs not stored (the shipped model by default).
+    """
+    from counterclaim.link.reads import StoredStance, stored_clauses
+    from counterclaim.link.vectors import unit_vectors
+
+    state = linked_state(ledger)
+    row = ledger.db.execute("SELECT value FROM meta WHERE key = 'linked_state'").fetchone()
+    if row is not None and row[0] == state:
+        return stored_propositions(ledger), False
+    propositions = link(
+        load_units(ledger), document_texts(ledger), model=StoredStance(ledger, model),  # type: ignore[arg-type]
+        vectors=lambda stating: unit_vectors(ledger, stating, progress), clauses=stored_clauses(ledger),
+        progress=(lambda _, done, total: progress(done, total)) if progress else None,
+    )
+    store(ledger, propositions, state)
+    return propositions, True

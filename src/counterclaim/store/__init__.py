@@ -28,17 +28,19 @@ from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signat
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
 # `reports`: they are derived data, dropped and rebuilt by the next `counterclaim contested`. Version 2
 # recorded one path per document; version 3 records every path the same text was ingested under, and the
 # URL of a story from a feed, web archive or JSON Lines file; version 4 keeps a changed text under the same
-# URL or path as a new version of one document.
+# URL or path as a new version of one document; version 5 keeps the stance model's reads and whether a member
+# restates its proposition, so that `contested` reads what linking stored.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
     "3": "",
+    "4": "",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
 ADDED_COLUMNS = {
@@ -46,6 +48,7 @@ ADDED_COLUMNS = {
         "url": "TEXT", "from_summary": "INTEGER NOT NULL DEFAULT 0",
         "identity": "TEXT", "version": "INTEGER NOT NULL DEFAULT 1", "latest": "INTEGER NOT NULL DEFAULT 1",
     },
+    "proposition_claims": {"restates": "INTEGER NOT NULL DEFAULT 0"},
 }
 BACKFILL = """
 INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;

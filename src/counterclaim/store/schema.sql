@@ -149,8 +149,22 @@ CREATE TABLE IF NOT EXISTS proposition_claims (
     stance TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'neutral')),
     score REAL NOT NULL DEFAULT 1.0,
     rule TEXT NOT NULL DEFAULT 'model',
+    restates INTEGER NOT NULL DEFAULT 0,  -- the claim says the statement in its own words: a sure reading of it counts
     PRIMARY KEY (proposition_id, claim_id)
 );
+
+-- Model reads, by a hash of what was read (link/reads.py), so that a relink reads only what it never read:
+-- the stance model's probabilities of a (statement, text) pair (4 float32), and whether a text is a clause (0 or 1).
+-- `meta.read_by` names the models they came from.
+CREATE TABLE IF NOT EXISTS stance_reads (
+    key BLOB PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS clause_reads (
+    key BLOB PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS proposition_claims_claim ON proposition_claims(claim_id);
 
@@ -183,7 +197,7 @@ CREATE TRIGGER IF NOT EXISTS claim_vectors_ad AFTER DELETE ON claim_vectors BEGI
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
 
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '4');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '5');
 
 -- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
 CREATE VIEW IF NOT EXISTS claim_ledger AS
