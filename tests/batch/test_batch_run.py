@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +20,8 @@ LEDGER_DUMP = [
     "SELECT * FROM speaker_aliases ORDER BY speaker_id, document_id, alias",
     "SELECT * FROM claims ORDER BY id",
     "SELECT * FROM turns ORDER BY id",
+    "SELECT * FROM propositions ORDER BY id",
+    "SELECT * FROM proposition_claims ORDER BY proposition_id, claim_id",
 ]
 
 
@@ -84,6 +87,7 @@ def test_a_killed_batch_resumes_and_gives_the_same_ledger_as_an_uninterrupted_ru
     assert dump(tmp_path / "whole.db") == dump(tmp_path / "killed.db")
     # 12 stories, the page (read once, as the feed's entry), the crawl, the JSON line of its own; the syndicated copy stored once
     assert "15 documents added, 1 already in the ledger (1 from a new place, recorded)" in loads["whole"]
+    assert re.search(r"claims, [1-9]\d* propositions \([1-9]\d* contested\)$", loads["whole"].strip()), loads["whole"]  # and linked
     urls = {row[0] for row in sqlite3.connect(tmp_path / "whole.db").execute("SELECT url FROM documents WHERE url IS NOT NULL")}
     assert urls == {"https://wire.example/bridge-safe", "https://a.example/one", "https://b.example/1"}
     again = run("ingest", str(whole), "--db", str(tmp_path / "whole.db"))

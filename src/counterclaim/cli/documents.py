@@ -78,12 +78,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             error(f"{problem}; {added} documents of this run were stored, the rest were not: run the same ingest again later")
             return EXIT_INPUT_ERROR
         counts = ledger.counts()
+        linked = _link(ledger) if (batches if args.link is None else args.link) else ""
     again = f" ({renamed} from a new place, recorded)" if renamed else ""
     print(
         f"{added} documents added, {known} already in the ledger{again}, {len(failures)} failed; "
-        f"{args.db} holds {counts['documents']} documents, {counts['speakers']} speakers, {counts['claims']} claims"
+        f"{args.db} holds {counts['documents']} documents, {counts['speakers']} speakers, {counts['claims']} claims{linked}"
     )
     return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def _link(ledger: Ledger) -> str:
+    """Link the ledger's new claims into its propositions, as `contested` would; what to add to the summary line."""
+    from counterclaim.link.propositions import relink
+    from counterclaim.store import LedgerBusyError
+
+    with progress_bar(None, "linking: embedding new claims, then reading new stances") as progress:
+        task = progress.add_task("link", total=None)
+        try:
+            propositions, _ = relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+        except LedgerBusyError as problem:
+            error(f"{problem}; the documents stay stored: run `counterclaim contested --db {ledger.path}` later to link them")
+            return ""
+    return f", {len(propositions)} propositions ({sum(p.contested for p in propositions)} contested)"
 
 
 def _load_batch(ledger: Ledger, folder: str, failures: list[str]) -> Loaded | None:
@@ -170,6 +186,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument(
         "--lock-timeout", type=float, default=DEFAULT_LOCK_TIMEOUT, metavar="SECONDS",
         help=f"how long to wait while another process writes to the ledger (default: {DEFAULT_LOCK_TIMEOUT:g})",
+    )
+    ingest.add_argument(
+        "--link", action=argparse.BooleanOptionalAction, default=None,
+        help="then link the ledger's claims into propositions, as `contested` does, reading only what is new "
+        "(default: on when a `counterclaim batch` output folder is ingested, off for files)",
     )
     ingest.set_defaults(run=cmd_ingest)
 
