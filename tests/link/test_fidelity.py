@@ -127,13 +127,14 @@ def test_checks_after_the_ledger_grows_are_those_of_a_full_check_and_only_new_cl
         assert stored and stored <= latest  # the first version's findings are gone with it
 
 
-def test_a_ledger_with_no_new_documents_reads_no_claims_again(tmp_path, extractor, monkeypatch):
+def test_a_ledger_with_no_new_documents_reads_no_document_again(tmp_path, extractor, monkeypatch):
     from counterclaim.link.fidelity import FidelityChecker
 
     with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
-        check_quotes(ledger)
-        read = []
-        original = FidelityChecker.check_all
-        monkeypatch.setattr(FidelityChecker, "check_all", lambda self, only=None: read.append(set(only or ())) or original(self, only))
-        check_quotes(ledger)
-        assert read == [set()]
+        first = check_quotes(ledger)
+
+        def reads_documents(self, ledger):
+            raise AssertionError("the documents were read again")
+
+        monkeypatch.setattr(FidelityChecker, "__init__", reads_documents)
+        assert [c.to_json() for c in check_quotes(ledger)] == [c.to_json() for c in first]
