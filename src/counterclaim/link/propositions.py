@@ -803,7 +803,7 @@ def stored_propositions(ledger: Ledger) -> list[Proposition]:
 def relink(
     ledger: Ledger, progress: Callable[[int, int], None] | None = None, model: StanceModel | None = None,
 ) -> tuple[list[Proposition], bool]:
-    """The ledger's propositions, and whether they were linked now: read back when nothing was added since the last
+    """The ledger's propositions in id order, and whether they were linked now: read back when nothing was added since the last
     link, else linked again from stored claim vectors and stored stance reads, embedding and reading only what is new.
 
     A relink gives what a first link of the same documents gives (tested); its cost is that of the claims and
@@ -823,4 +823,4 @@ def relink(
         progress=(lambda _, done, total: progress(done, total)) if progress else None,
     )
     store(ledger, propositions, state)
-    return propositions, True
+    return sorted(propositions, key=lambda p: p.id), True  # in id order, as they are read back
