@@ -726,16 +726,20 @@ def store(ledger: Ledger, propositions: list[Proposition], state: str | None = N
     to one proposition at most, the best overlaps first); the others get ids never used before. `state` (from
     `linked_state`) records what they were linked from, in the same transaction.
     """
-    stored: dict[int, set[int]] = defaultdict(set)
-    for row in ledger.db.execute("SELECT proposition_id, claim_id FROM proposition_claims"):
-        stored[row[0]].add(row[1])
+    stored_sizes: dict[int, int] = defaultdict(int)
+    holding: dict[int, list[int]] = defaultdict(list)  # claim -> the stored propositions it is in
+    for proposition_id, claim_id in ledger.db.execute("SELECT proposition_id, claim_id FROM proposition_claims"):
+        stored_sizes[proposition_id] += 1
+        holding[claim_id].append(proposition_id)
     overlaps = []
     for index, proposition in enumerate(propositions):
         claims = {m.unit.id for m in proposition.members}
-        for old, old_claims in stored.items():
-            shared = len(claims & old_claims)
-            if shared:
-                overlaps.append((-shared / len(claims | old_claims), index, old))
+        shared: dict[int, int] = defaultdict(int)
+        for claim in claims:
+            for old in holding.get(claim, ()):
+                shared[old] += 1
+        # the share of the two propositions' claims they have in common (Jaccard), best first
+        overlaps.extend((-count / (len(claims) + stored_sizes[old] - count), index, old) for old, count in shared.items())
     assigned: dict[int, int] = {}
     for _, index, old in sorted(overlaps):
         if index not in assigned and old not in assigned.values():
