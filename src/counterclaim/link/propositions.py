@@ -64,6 +64,7 @@ RESTATES = 0.5  # the model reads a "not" as disagreeing and a shared topic as a
 NEUTRAL_JOINS = 0.9  # a claim the model reads as discussing without a side joins only this surely
 SPEAKER_JOINS = 0.58  # a claim the model refused joins by its speaker's side only this near the statement
 BLOCK_MAX = 200
+ROWS = 2048  # rows of a similarity matrix computed at once
 NUMERIC_TOLERANCE = 0.2
 ELLIPTICAL_WORDS = 3
 LONG_STATEMENT = 25
@@ -365,14 +366,15 @@ def readable(text: str) -> str:
 def _statement(members: list[int], units: list[ClaimUnit], vectors: np.ndarray) -> tuple[int, str]:
     """The member that reads best as the proposition (the most central plain assertion), and the statement made of it."""
     sub = vectors[members]
-    centrality = (sub @ sub.T).mean(axis=1)
+    centrality = sub @ (sub.sum(axis=0) / len(members))  # the mean cosine to the members, without a members-by-members matrix
 
     def rank(k: int) -> tuple:
         unit = units[members[k]]
         size = len(unit.text.split())
         # a headline or an elliptical phrase is someone's shorthand, not a statement of the matter
         shorthand = unit.meaning != unit.text or unit.headline or size < 3
-        return (negated(unit.text), shorthand, size > LONG_STATEMENT, unit.polarity == "deny", -float(centrality[k]))
+        # centrality to 5 places: two members equally central (as two claims always are) go by their order, not by rounding noise
+        return (negated(unit.text), shorthand, size > LONG_STATEMENT, unit.polarity == "deny", -round(float(centrality[k]), 5))
 
     best = members[min(range(len(members)), key=rank)]
     text = units[best].meaning  # an elliptical content reads as its headline phrase: "Its Defeat In Panjshir", not "a defeat"
@@ -565,9 +567,13 @@ def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors
         return groups, {}
     heads = [_statement(g, stating, vectors)[0] for g in large]
     origin = {i: head for group, head in zip(large, heads, strict=True) for i in group}
-    similarity = vectors[heads] @ vectors[heads].T
-    close = zip(*np.nonzero(np.triu(similarity >= MERGE_STATEMENTS, k=1)), strict=True)
-    merged_groups = _united(large, ((int(a), int(b)) for a, b in close))
+    head_vectors = vectors[heads]
+    close: list[tuple[int, int]] = []
+    for start in range(0, len(heads), ROWS):  # a block of rows at a time: no heads-by-heads matrix in memory
+        similarity = head_vectors[start : start + ROWS] @ head_vectors.T
+        rows, columns = np.nonzero(similarity >= MERGE_STATEMENTS)
+        close.extend((int(a) + start, int(b)) for a, b in zip(rows, columns, strict=True) if b > a + start)
+    merged_groups = _united(large, close)
     origin = {i: origin[i] for g in merged_groups if len({origin[i] for i in g}) > 1 for i in g}
     return sorted(merged_groups + [g for g in groups if len(g) < 2], key=lambda g: (-len(g), g[0])), origin
 
