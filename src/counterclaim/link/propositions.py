@@ -38,6 +38,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -70,6 +71,7 @@ ELLIPTICAL_WORDS = 3
 LONG_STATEMENT = 25
 VAGUE_NUMBERS = re.compile(r"\b(dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z'-]+")
+SUFFIX = re.compile(r"(ing|ed|es|s)$")
 NEGATION = re.compile(r"\b(not|never|no|nothing|nobody|none)\b|n't\b", re.IGNORECASE)
 FLIP = {"supports": "disputes", "disputes": "supports", "neutral": "neutral"}
 STANCE_ORDER = {"supports": 0, "disputes": 1, "neutral": 2}
@@ -80,7 +82,7 @@ class ClaimUnit:
     """What linking needs of a stored claim."""
 
     id: int
-    record: dict[str, Any]
+    stored: dict[str, Any] | str  # the claim's JSON record, or its JSON text until `record` is first read
     text: str
     speaker_id: int | None
     speaker: str | None
@@ -96,6 +98,13 @@ class ClaimUnit:
     meaning: str = ""  # what is embedded and read: the content, or for an elliptical one ("a defeat") its headline phrase
     headline: bool = False
     refers: str | None = None  # the content of the claim this one stands for, when the document makes that plain
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The claim's JSON record, parsed when first needed: linking reads few of them (parsing all cost a fifth of a relink)."""
+        if isinstance(self.stored, str):
+            self.stored = json.loads(self.stored)
+        return self.stored
 
     @property
     def reading(self) -> str:
@@ -180,8 +189,10 @@ def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
 
 
-def _stems(text: str) -> set[str]:
-    return {re.sub(r"(ing|ed|es|s)$", "", w) for w in content_words(text)}
+@lru_cache(maxsize=65536)
+def _stems(text: str) -> frozenset[str]:
+    """Content words without their endings; kept for the texts met most (a statement is compared with every claim near it)."""
+    return frozenset(SUFFIX.sub("", w) for w in content_words(text))
 
 
 def restates(text: str, statement: str, stance: str) -> bool:
@@ -232,22 +243,21 @@ def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimU
         for row in ledger.db.execute("SELECT DISTINCT document_id, speaker_id FROM claims WHERE mode = 'question' AND speaker_id IS NOT NULL")
     }
     rows = ledger.db.execute(
-        "SELECT c.id, c.record, c.speaker_id, s.name, s.kind, s.role, s.affiliation, c.polarity, c.document_id, c.content_start,"
-        " c.content_end, d.title FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
+        "SELECT c.id, c.record, c.content, c.reported_by_id, c.speaker_id, s.name, s.kind, s.role, s.affiliation, c.polarity, c.document_id,"
+        " c.content_start, c.content_end, d.title FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
         " WHERE c.mode != 'question' AND d.latest = 1"
         + (f" AND c.id IN ({','.join(str(int(i)) for i in claim_ids)})" if claim_ids is not None else "")
         + " ORDER BY c.id"
     )
     units = []
     for row in rows:
-        record = json.loads(row["record"])
-        text = checkable.clean(record["content"]["text"])
+        text = checkable.clean(row["content"])
         meaning = meaning_of(text, row["title"])
         units.append(
             ClaimUnit(
-                row["id"], record, text, row["speaker_id"], row["name"], row["polarity"], row["document_id"],
+                row["id"], row["record"], text, row["speaker_id"], row["name"], row["polarity"], row["document_id"],
                 row["content_start"], row["content_end"], row["kind"], row["role"], row["affiliation"],
-                host=checkable.is_host(row["role"], (row["document_id"], row["speaker_id"]) in askers) and not record.get("reported_by"),
+                host=checkable.is_host(row["role"], (row["document_id"], row["speaker_id"]) in askers) and row["reported_by_id"] is None,
                 words=content_words(meaning), meaning=meaning, headline=bool(row["title"]) and text in row["title"],
             )
         )
