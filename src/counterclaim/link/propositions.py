@@ -29,6 +29,11 @@ each with a stance from a rule or a confident model, or when its claims put
 different numbers on the same unit. Propositions keep their ids across relinks:
 a new proposition takes the id of the stored one that shares most of its
 claims.
+
+`relink` is what commands call: it reads the stored propositions back when no
+document came since the last link, and otherwise links again with every model
+read the ledger already holds (claim vectors, clause and stance reads:
+`vectors.py`, `reads.py`), so that only what is new is read.
 """
 
 from __future__ import annotations

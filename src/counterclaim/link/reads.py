@@ -2,7 +2,7 @@
 reads each claim's text once for whether it is a clause.
 
 Reading pairs is most of what linking costs (about 140 of 150 CPU seconds of a
-first link of 840 PolNeAR articles whose claims are already embedded), and
+first link of the 837 articles of PolNeAR train whose claims are already embedded), and
 tagging every claim for a finite verb most of the rest (about 35 s). A relink
 after new documents arrive asks again about almost every pair it asked before:
 the statements of propositions the new claims do not touch stay the same, and
@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -70,9 +70,9 @@ def forget_other_models(ledger: Ledger) -> None:
     ledger.write(forget)
 
 
-def _stored(ledger: Ledger, table: str, keys: list[bytes]) -> dict[bytes, bytes]:
+def _stored(ledger: Ledger, table: str, keys: list[bytes]) -> dict[bytes, Any]:
     """The stored values of these keys (table: stance_reads or clause_reads)."""
-    found: dict[bytes, bytes] = {}
+    found: dict[bytes, Any] = {}
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         found.update(ledger.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall())
@@ -108,8 +108,6 @@ class StoredStance:
     def __init__(self, ledger: Ledger, model: StanceModel | None = None) -> None:
         self.ledger = ledger
         self._model = model
-        self.read = 0  # pairs the model read in this object's life
-        self.reused = 0  # pairs found stored
 
     @property
     def model(self) -> StanceModel:
@@ -133,11 +131,9 @@ class StoredStance:
                 result[row] = np.frombuffer(stored[key], dtype="float32")
             else:
                 missing.setdefault(key, []).append(row)
-        self.reused += len(pairs) - sum(len(rows) for rows in missing.values())
         if missing:
             firsts = [rows[0] for rows in missing.values()]
             read = self.model.probabilities([pairs[row] for row in firsts]).astype("float32")
-            self.read += len(firsts)
             for rows, values in zip(missing.values(), read, strict=True):
                 result[rows] = values
             _store(self.ledger, "stance_reads", [(key, values.tobytes()) for key, values in zip(missing, read, strict=True)])

@@ -34,7 +34,7 @@ SCHEMA_VERSION = "5"
 # `reports`: they are derived data, dropped and rebuilt by the next `counterclaim contested`. Version 2
 # recorded one path per document; version 3 records every path the same text was ingested under, and the
 # URL of a story from a feed, web archive or JSON Lines file; version 4 keeps a changed text under the same
-# URL or path as a new version of one document; version 5 keeps the stance model's reads and whether a member
+# URL or path as a new version of one document; version 5 keeps the models' reads (stance, clause) and whether a member
 # restates its proposition, so that `contested` reads what linking stored.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
