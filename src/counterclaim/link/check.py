@@ -104,12 +104,12 @@ def _text_candidates(ledger: Ledger, statement: str) -> list[int]:
 
 
 def prepare(ledger: Ledger, progress=None) -> int:
-    """Embed and store the claims that have no vector yet; how many there were."""
-    from counterclaim.link.vectors import meaning_hash
-
-    units = load_units(ledger)
-    have = dict(ledger.db.execute("SELECT claim_id, meaning_hash FROM claim_vectors").fetchall())
-    missing = [u for u in units if have.get(u.id) != meaning_hash(u.meaning)]
+    """Embed and store the claims that have no vector yet; how many there were. Only those claims are loaded, so that
+    a grown ledger costs what its new claims cost (a vector whose claim reads differently is remade by `contested`)."""
+    without = {row[0] for row in ledger.db.execute(
+        "SELECT c.id FROM claims c LEFT JOIN claim_vectors v ON v.claim_id = c.id WHERE v.claim_id IS NULL AND c.mode != 'question'"
+    )}
+    missing = load_units(ledger, without) if without else []
     if missing:
         unit_vectors(ledger, missing, progress)
     return len(missing)
