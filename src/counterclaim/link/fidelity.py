@@ -477,14 +477,13 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
     checks; the first check, or one after the stored findings went missing, checks everything. With no document
     added or replaced since the last check, the stored findings are read back without reading any document."""
     stored = ledger.db.execute("SELECT value FROM meta WHERE key = ?", (STATE_KEY,)).fetchone()
-    latest = [row[0] for row in ledger.db.execute("SELECT id FROM documents WHERE latest = 1 ORDER BY id")]
-    if stored is not None and json.loads(stored[0])["documents"] == latest:
+    state = json.loads(stored[0]) if stored is not None else None
+    if state is not None and state["documents"] == ledger.latest_documents():
         return stored_checks(ledger)
     checker = FidelityChecker(ledger)
-    if stored is None:
+    if state is None:
         redo = {row["id"] for row in checker.quoting_rows}
     else:
-        state = json.loads(stored[0])
         gone = set(state["documents"]) - set(checker.documents)
         matched = {r[0] for r in ledger.db.execute("SELECT claim_id, match_document_id FROM quote_checks") if r[1] in gone}
         redo = checker.affected(set(state["documents"]), set(state["speakers"]), matched)
@@ -503,8 +502,8 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
                 for c in checks
             ],
         )
-        state = {"documents": sorted(checker.documents), "speakers": sorted(checker.turn_speakers)}
-        ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STATE_KEY, json.dumps(state)))
+        computed_from = {"documents": sorted(checker.documents), "speakers": sorted(checker.turn_speakers)}
+        ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STATE_KEY, json.dumps(computed_from)))
 
     ledger.write(store)
     return stored_checks(ledger)

@@ -802,7 +802,7 @@ def linked_state(ledger: Ledger) -> str:
     digest = hashlib.sha256(fingerprint().encode())
     for name in LINKING_SOURCES:
         digest.update(resources.files(__package__).joinpath(name).read_bytes())
-    for (document_id,) in ledger.db.execute("SELECT id FROM documents WHERE latest = 1 ORDER BY id"):
+    for document_id in ledger.latest_documents():
         digest.update(b"%d," % document_id)
     return digest.hexdigest()
 

@@ -378,6 +378,11 @@ class Ledger:
             (identity,),
         ).fetchall()
 
+    def latest_documents(self) -> list[int]:
+        """The ids of the latest version of each document, in order: what derived results (propositions, quote checks)
+        record having been computed from, to tell whether they still stand."""
+        return [row[0] for row in self.db.execute("SELECT id FROM documents WHERE latest = 1 ORDER BY id")]
+
     def counts(self) -> dict[str, int]:
         """How many documents, speakers and claims the ledger holds."""
         return {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("documents", "speakers", "claims")}
