@@ -18,7 +18,7 @@ import spacy
 
 from counterclaim.claims import ClaimExtractor
 from counterclaim.ingest import document_from_text
-from counterclaim.nlp.pipeline import english_model_name
+from counterclaim.nlp.english_model import english_model_name
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDERS = [ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text", ROOT / "examples"]

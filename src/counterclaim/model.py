@@ -7,6 +7,7 @@ Offsets are Python character offsets into `Document.text`, end exclusive.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -15,6 +16,11 @@ ClaimMode = Literal["direct", "mixed", "indirect", "turn", "question"]
 Polarity = Literal["assert", "deny"]
 
 Offsets = tuple[int, int]
+
+
+def slug(name: str) -> str:
+    """A readable id from a name: `Ali Nazary` -> `ali-nazary`."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unknown"
 
 
 @dataclass(slots=True)

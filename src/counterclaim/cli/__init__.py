@@ -1,6 +1,6 @@
 """The command line: parses arguments and calls the stages. No logic of its own.
 
-One module per command group (`documents`, `batch`, `ledger`, `evaluate`, `train`).
+One module per command group (`documents`, `batch`, `ledger`, `web`, `evaluate`, `train`).
 Every user error (a file that cannot be read, a missing data folder) is one
 line on stderr naming the file; the other files of the batch still run and the
 exit status is 1 when any failed.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from counterclaim import __version__
-from counterclaim.cli import batch, documents, evaluate, ledger, train
+from counterclaim.cli import batch, documents, evaluate, ledger, train, web
 from counterclaim.cli.common import EXIT_INPUT_ERROR, EXIT_OK, error
 
 
@@ -19,14 +19,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="counterclaim", description="Attributed claims from news articles and interview transcripts.")
     parser.add_argument("--version", action="version", version=f"counterclaim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (documents, batch, ledger, evaluate, train):
+    for group in (documents, batch, ledger, web, evaluate, train):
         group.add_commands(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from counterclaim.nlp.encoder import EncoderMissingError
-    from counterclaim.nlp.pipeline import ModelMissingError
+    from counterclaim.nlp.english_model import ModelMissingError
     from counterclaim.store import LedgerError
 
     args = build_parser().parse_args(argv)

@@ -31,6 +31,12 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
     return _document(name, _read_bytes(path, max_bytes), encoding)
 
 
+def document_from_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Document:
+    """One Document from bytes already in memory (a file uploaded to the web app): `name` labels it and is never opened."""
+    check_size(name, len(data), max_bytes)
+    return _document(name, data, encoding)
+
+
 def read_documents(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Iterator[Document | InputError]:
     """Every document of a file, in order: one for a text or HTML file, one a story for a feed, a web archive
     (WARC, WARC.gz) or JSON Lines. A problem is yielded as an `InputError` in its place and the rest goes on;

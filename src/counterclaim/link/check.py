@@ -51,6 +51,7 @@ class Finding:
     date: str | None
     propositions: list[dict[str, Any]] = field(default_factory=list)
     stance_by: str = "model"  # or `proposition N` when a stored proposition's rule settled it
+    ledger: dict[str, int | None] = field(default_factory=dict)  # the ledger's ids of the claim, its document and speaker
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +66,7 @@ class Finding:
             "passage": {"text": self.claim["content"]["text"], "spans": self.claim["content"]["spans"]},
             "propositions": self.propositions,
             "claim": self.claim,
+            "ledger": self.ledger,
         }
 
 
@@ -206,7 +208,7 @@ def _units(ledger: Ledger, claim_ids: list[int]) -> list[ClaimUnit]:
 
 def _finding(ledger: Ledger, unit: ClaimUnit, stance: str, score: float, stance_by: str = "model") -> Finding:
     row = ledger.db.execute(
-        "SELECT d.doc_id, d.title, d.date, s.affiliation FROM claims c JOIN documents d ON d.id = c.document_id"
+        "SELECT d.doc_id, d.title, d.date, s.affiliation, c.document_id, c.speaker_id FROM claims c JOIN documents d ON d.id = c.document_id"
         " LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.id = ?", (unit.id,)
     ).fetchone()
     propositions = [
@@ -217,5 +219,6 @@ def _finding(ledger: Ledger, unit: ClaimUnit, stance: str, score: float, stance_
         )
     ]
     return Finding(
-        unit.record, stance, score, unit.speaker, row["affiliation"], row["doc_id"], row["title"], row["date"], propositions, stance_by
+        unit.record, stance, score, unit.speaker, row["affiliation"], row["doc_id"], row["title"], row["date"], propositions, stance_by,
+        {"claim": unit.id, "document": row["document_id"], "speaker": row["speaker_id"]},
     )

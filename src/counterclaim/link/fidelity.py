@@ -23,9 +23,8 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
-from counterclaim.nlp.quotes import find_quotes
+from counterclaim.nlp.english_model import stop_words
 from counterclaim.store import Ledger
 
 WORD = re.compile(r"[\w'\u2019]+|%")
@@ -143,7 +142,8 @@ def changes_meaning(edits: list[dict[str, str]]) -> bool:
 
 
 def content_words(words: list[str]) -> set[str]:
-    return {w for w in words if w not in STOP_WORDS and not w.isdigit()}
+    stops = stop_words()
+    return {w for w in words if w not in stops and not w.isdigit()}
 
 
 def shared_content(claim: list[str], source: list[str]) -> float:
@@ -303,6 +303,8 @@ class FidelityChecker:
     def _quotes_of_claim(self, document_id: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The quoted stretches of a claim's content: where its document's quotation marks and its spans overlap."""
         if document_id not in self._quotes_of:
+            from counterclaim.nlp.quotes import find_quotes  # a spaCy component's module: spaCy starts only when quotes are read
+
             self._quotes_of[document_id] = find_quotes(self.documents[document_id]["text"])
         return self._quoted_parts(spans, self._quotes_of[document_id])
 

@@ -46,10 +46,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from counterclaim.link import checkable, discourse
 from counterclaim.link.embeddings import DIMENSIONS
+from counterclaim.nlp.english_model import stop_words
 from counterclaim.store import Ledger
 
 if TYPE_CHECKING:
@@ -191,7 +190,8 @@ def _name_key(name: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
+    stops = stop_words()
+    return {w for w in WORD.findall(text.lower()) if w not in stops and len(w) > 2}
 
 
 @lru_cache(maxsize=65536)

@@ -42,7 +42,7 @@ def fingerprint() -> str:
     from importlib.metadata import version
 
     from counterclaim.link.stance import CLAIMS, MAX_SUBWORDS, PASSAGES, SHORT_TEXT, model_paths
-    from counterclaim.nlp.pipeline import english_model_name
+    from counterclaim.nlp.english_model import english_model_name
 
     tagger = english_model_name()
     digest = hashlib.sha256(f"{MAX_SUBWORDS}:{SHORT_TEXT}:{tagger}=={version(tagger)}".encode())

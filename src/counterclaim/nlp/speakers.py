@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from counterclaim.model import Claim, Speaker, Turn
+from counterclaim.model import Claim, Speaker, Turn, slug
 from counterclaim.nlp.doc_text import doc_text
 
 if not Doc.has_extension("speakers"):
@@ -55,11 +55,6 @@ ORGANIZATION_LABELS = ("ORG", "NORP", "GPE")
 # Words that carry no meaning when a description is matched against a role.
 ROLE_FILLER = {"the", "a", "an", "former", "of", "for", "to", "in", "on", "at", "'s", "his", "her", "its", "their", "under", "and"}
 PARAGRAPH_WINDOW = 3
-
-
-def slug(name: str) -> str:
-    """A readable id from a name: `Ali Nazary` -> `ali-nazary`."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unknown"
 
 
 def _label_name(label: str) -> str:

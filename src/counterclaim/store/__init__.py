@@ -21,26 +21,27 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from counterclaim.model import Document, Speaker
-from counterclaim.nlp.speakers import slug
+from counterclaim.model import Document, Speaker, slug
 from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signature, similarity
 
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
+VERDICTS = ("true", "false", "misleading", "unresolved")
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
 # `reports`: they are derived data, dropped and rebuilt by the next `counterclaim contested`. Version 2
 # recorded one path per document; version 3 records every path the same text was ingested under, and the
 # URL of a story from a feed, web archive or JSON Lines file; version 4 keeps a changed text under the same
 # URL or path as a new version of one document; version 5 keeps the models' reads (stance, clause) and whether a member
-# restates its proposition, so that `contested` reads what linking stored.
+# restates its proposition, so that `contested` reads what linking stored; version 6 keeps users' verdicts.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
     "3": "",
     "4": "",
+    "5": "",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
 ADDED_COLUMNS = {
@@ -401,3 +402,22 @@ class Ledger:
     def search(self, text: str) -> Iterator[dict[str, Any]]:
         """Claims whose content matches a full-text query (SQLite FTS5 syntax)."""
         return self.claims("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)", (text,))
+
+    def set_verdict(self, proposition_id: int, verdict: str, note: str = "", source_url: str = "") -> None:
+        """Record a user's verdict on a stored proposition (replacing an earlier one), with the statement it was given on."""
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+        row = self.db.execute("SELECT statement FROM propositions WHERE id = ?", (proposition_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no proposition {proposition_id} in {self.path}")
+        self.write(lambda: self.db.execute(
+            "INSERT INTO verdicts (proposition_id, statement, verdict, note, source_url) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (proposition_id) DO UPDATE SET statement = excluded.statement, verdict = excluded.verdict,"
+            " note = excluded.note, source_url = excluded.source_url, decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            (proposition_id, row["statement"], verdict, note, source_url),
+        ))
+
+    def verdict(self, proposition_id: int) -> dict[str, Any] | None:
+        """The verdict given on a proposition, if any."""
+        row = self.db.execute("SELECT * FROM verdicts WHERE proposition_id = ?", (proposition_id,)).fetchone()
+        return None if row is None else dict(row)

@@ -13,7 +13,6 @@ import hashlib
 import re
 
 import numpy as np
-from datasketch import MinHash
 
 PERMUTATIONS = 128
 BANDS = 16  # 16 bands of 8 rows: pairs from about 0.7 Jaccard upward become candidates
@@ -25,6 +24,8 @@ WORD = re.compile(r"\w+")
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of a text's word 5-grams (of its words, when it has fewer than five)."""
+    from datasketch import MinHash  # imported here: its import costs about a second, and reading commands never sign
+
     words = WORD.findall(text.lower())
     shingles = [" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
     minhash = MinHash(num_perm=PERMUTATIONS, seed=1)

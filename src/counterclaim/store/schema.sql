@@ -1,4 +1,4 @@
--- counterclaim ledger, schema version 4.
+-- counterclaim ledger, schema version 6.
 -- Documents, the speaker entities behind their claims (merged across documents by name),
 -- the claims with their exact offsets, full-text search over claim contents, and the
 -- results of quote checks. Opens in Datasette as it is (see datasette.yaml).
@@ -153,6 +153,18 @@ CREATE TABLE IF NOT EXISTS proposition_claims (
     PRIMARY KEY (proposition_id, claim_id)
 );
 
+-- A user's verdict on a proposition, with a note and a source link. Keyed by the proposition's id, which relinking keeps,
+-- and without a cascade, with the statement it was given on: a verdict outlives re-ingestion and relinking, and is still
+-- shown under its statement if a relink ever retires the proposition.
+CREATE TABLE IF NOT EXISTS verdicts (
+    proposition_id INTEGER PRIMARY KEY,
+    statement TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('true', 'false', 'misleading', 'unresolved')),
+    note TEXT NOT NULL DEFAULT '',
+    source_url TEXT NOT NULL DEFAULT '',
+    decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
 -- Model reads, by a hash of what was read (link/reads.py), so that a relink reads only what it never read:
 -- the stance model's probabilities of a (statement, text) pair (4 float32), and whether a text is a clause (0 or 1).
 -- `meta.read_by` names the models they came from.
@@ -197,7 +209,7 @@ CREATE TRIGGER IF NOT EXISTS claim_vectors_ad AFTER DELETE ON claim_vectors BEGI
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
 
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '5');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '6');
 
 -- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
 CREATE VIEW IF NOT EXISTS claim_ledger AS
