@@ -1,4 +1,4 @@
-"""Commands that show the ledger to people: serve (the web app)."""
+"""Commands that show the ledger to people: serve (the web app) and report (one HTML file)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from counterclaim.cli.common import open_ledger
+
+    ledger = open_ledger(args.db)  # a clear error for a missing or foreign file, and the schema brought up to date
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    ledger.close()
+    from counterclaim.web.report import write_report
+
+    out = Path(args.out)
+    try:
+        counts = write_report(args.db, out, args.proposition)
+    except KeyError as problem:
+        error(f"{args.db}: {problem.args[0]}")
+        return EXIT_INPUT_ERROR
+    except OSError as problem:
+        error(f"{args.out}: {problem.strerror or problem}")
+        return EXIT_INPUT_ERROR
+    print(f"{out}: {counts['propositions']} propositions, {counts['speakers']} speakers, {counts['documents']} documents "
+          f"({out.stat().st_size / 1e6:.1f} MB, self-contained)")
+    return EXIT_OK
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="the web app over a ledger: documents, contested board, speakers, search, check, verdicts")
     serve.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB}; created if missing)")
@@ -60,3 +85,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--no-link", action="store_true", help="do not link documents added in the app (link later with `contested`)")
     serve.set_defaults(run=cmd_serve)
+
+    report = commands.add_parser("report", help="one self-contained HTML file: contested board, speakers, documents highlighted")
+    report.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    report.add_argument(
+        "--proposition", type=int, action="append", metavar="ID", help="only this proposition (repeat for more; default: every contested one)",
+    )
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.set_defaults(run=cmd_report)

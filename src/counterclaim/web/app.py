@@ -52,7 +52,7 @@ def safe_url(url: str | None) -> str | None:
     return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
 
 
-def _templates() -> Environment:
+def page_templates() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(str(PACKAGE.joinpath("templates"))), autoescape=select_autoescape(default=True, default_for_string=True),
     )
@@ -63,7 +63,7 @@ def _templates() -> Environment:
     return environment
 
 
-def _read_only(path: str) -> sqlite3.Connection:
+def read_only(path: str) -> sqlite3.Connection:
     """A read-only connection for one request (SQLite in WAL mode lets it read while a job writes)."""
     db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     db.row_factory = sqlite3.Row
@@ -80,7 +80,7 @@ def filters(
 
 def connection(request: Request) -> Iterator[sqlite3.Connection]:
     """The request's read-only connection to the app's ledger."""
-    db = _read_only(request.app.state.db_path)
+    db = read_only(request.app.state.db_path)
     try:
         yield db
     finally:
@@ -102,7 +102,7 @@ def create_app(db_path: str, token: str | None = None, link_uploads: bool = True
         ingestion.shutdown()
 
     app = FastAPI(title="counterclaim", version=__version__, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
-    templates = _templates()
+    templates = page_templates()
     csrf = secrets.token_urlsafe(24)
     checker_lock = threading.Lock()
     app.state.ingestion = ingestion
@@ -131,7 +131,7 @@ def create_app(db_path: str, token: str | None = None, link_uploads: bool = True
     def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
         if request.url.path.endswith(".json"):
             return JSONResponse(data, status_code=status)
-        db = _read_only(db_path)
+        db = read_only(db_path)
         try:
             header = queries.overview(db)
         finally:

@@ -316,27 +316,31 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def timeline(members: list[dict[str, Any]], width: int = 720, lane: int = 36) -> dict[str, Any]:
-    """Where each dated claim of a proposition stands on an SVG timeline: dates across, one lane per side."""
+def timeline(members: list[dict[str, Any]], width: int = 720, lane: int = 40) -> dict[str, Any]:
+    """Where the dated claims of a proposition stand on an SVG timeline: dates across, one lane per side, the claims of
+    one side on one day drawn as one dot sized by their number."""
     dated = [(m, _day(m["document"]["date"])) for m in members]
     days = [d for _, d in dated if d is not None]
     margin = 110
-    points = []
+    points: list[dict[str, Any]] = []
+    ticks: list[dict[str, Any]] = []
     if days:
         first, last = min(days), max(days)
         span = max((last - first).days, 1)
+        groups: dict[tuple[date, str], list[dict[str, Any]]] = defaultdict(list)
         for member, day in dated:
-            if day is None:
-                continue
+            if day is not None:
+                groups[day, member["stance"]].append(member)
+        for (day, stance), group in sorted(groups.items(), key=lambda item: (item[0][0], STANCES.index(item[0][1]))):
             x = margin + (width - margin - 20) * ((day - first).days / span if last != first else 0.5)
             points.append({
-                "x": round(x, 1), "y": lane * (STANCES.index(member["stance"]) + 1), "stance": member["stance"],
-                "date": day.isoformat(), "claim": member["id"], "document": member["document"]["id"],
-                "speaker": (member["speaker"] or {}).get("name") or "unnamed", "content": member["content"],
+                "x": round(x, 1), "y": lane * (STANCES.index(stance) + 1), "r": round(5 + 2.5 * (len(group) - 1) ** 0.5, 1),
+                "stance": stance, "date": day.isoformat(), "count": len(group), "claim": group[0]["id"], "document": group[0]["document"]["id"],
+                "says": [f"{(m['speaker'] or {}).get('name') or 'unnamed'}: {m['content']}" for m in group],
             })
-        ticks = [{"x": margin, "label": first.isoformat()}] + ([{"x": width - 20, "label": last.isoformat()}] if last != first else [])
-    else:
-        ticks = []
+        ticks.append({"x": margin if last != first else margin + (width - margin - 20) / 2, "label": first.isoformat()})
+        if last != first:
+            ticks.append({"x": width - 20, "label": last.isoformat()})
     return {
         "width": width, "height": lane * (len(STANCES) + 1) + 10, "margin": margin,
         "lanes": [{"stance": s, "y": lane * (n + 1)} for n, s in enumerate(STANCES)],
