@@ -1,4 +1,4 @@
-"""Commands that read a ledger: quotes, timeline, contested, check, versions."""
+"""Commands that read a ledger: quotes, timeline, contested, check, versions, export."""
 
 from __future__ import annotations
 
@@ -98,6 +98,37 @@ def cmd_versions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    import contextlib
+
+    from counterclaim.export.claimreview import write_claim_reviews
+    from counterclaim.export.ledger_tables import TABLES, write_table_csv, write_tables_jsonl
+
+    ledger = open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    try:
+        with ledger, contextlib.ExitStack() as stack:
+            out = sys.stdout if args.out in (None, "-") else stack.enter_context(open(args.out, "w", encoding="utf-8", newline=""))
+            if args.format == "csv":
+                written = write_table_csv(ledger.db, args.table or "claims", out)
+            elif args.format == "jsonl":
+                written = write_tables_jsonl(ledger.db, out, (args.table,) if args.table else TABLES)
+            else:
+                written = write_claim_reviews(ledger.db, out, args.base_url, args.author)
+    except BrokenPipeError:
+        raise  # the reader stopped early (`| head`): not an error
+    except OSError as problem:
+        error(f"{args.out}: {problem.strerror or problem}")
+        return EXIT_INPUT_ERROR
+    if args.out not in (None, "-"):
+        what = "ClaimReview records" if args.format == "claimreview" else "records"
+        print(f"{args.out}: {written} {what}")
+    elif args.format == "claimreview" and written == 0:
+        warn("no verdicts in this ledger yet: give them on a proposition's page in `counterclaim serve`")
+    return EXIT_OK
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     quotes = commands.add_parser("quotes", help="check every quotation in the ledger against transcripts and other documents")
     quotes.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
@@ -130,3 +161,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     versions.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
     versions.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     versions.set_defaults(run=cmd_versions)
+
+    export = commands.add_parser("export", help="claims, speakers and propositions as CSV or JSON Lines; verdicts as ClaimReview JSON-LD")
+    export.add_argument("--format", choices=("csv", "jsonl", "claimreview"), required=True, help="what to write")
+    export.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    export.add_argument("--table", choices=("claims", "speakers", "propositions"),
+                        help="csv: which table (default: claims); jsonl: only this one (default: all three, each record with its type)")
+    export.add_argument("--out", help="the file to write (default: standard output)")
+    export.add_argument("--base-url", default="http://127.0.0.1:8000",
+                        help="claimreview: where the propositions' pages are published (default: the local web app)")
+    export.add_argument("--author", default="counterclaim", help="claimreview: the fact-checking organisation (default: counterclaim)")
+    export.set_defaults(run=cmd_export)
