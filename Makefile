@@ -38,6 +38,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/contested_speed.py
 	$(BIN)/python benchmarks/check_speed.py
 	$(BIN)/python benchmarks/linking_growth.py
+	$(BIN)/python benchmarks/web_latency.py
 	$(BIN)/python benchmarks/hostile_inputs.py
 	$(BIN)/python benchmarks/batch_scaling.py
 

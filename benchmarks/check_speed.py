@@ -41,14 +41,15 @@ def sentence(topic: int, verb: str) -> str:
     return f"Party{topic % 40} forces {verb} Town{topic}"
 
 
-def build(path: Path, n: int, seed: int = 0) -> None:
-    """A ledger of n synthetic claims with stored vectors, linked: the claims of each sentence are a stored proposition
-    (so `check` also reads the propositions of its candidates, as on a ledger `contested` has linked)."""
+def build(path: Path, n: int, seed: int = 0, vectors: bool = True) -> None:
+    """A ledger of n synthetic claims with stored vectors (unless `vectors` is false), linked: the claims of each
+    sentence are a stored proposition (so `check` also reads the propositions of its candidates, as on a ledger
+    `contested` has linked)."""
     rng = np.random.default_rng(seed)
     topics = max(10, n // 25)
     drawn = [(int(rng.integers(topics)), VERBS[int(rng.integers(len(VERBS)))]) for _ in range(n)]
     texts = sorted({sentence(topic, verb) for topic, verb in drawn})
-    vector_of = dict(zip(texts, embed(texts), strict=True))
+    vector_of = dict(zip(texts, embed(texts), strict=True)) if vectors else {}
     draws = iter(drawn)
     members: dict[str, list[int]] = {}
     with Ledger(path) as ledger, ledger.db:
@@ -76,8 +77,9 @@ def build(path: Path, n: int, seed: int = 0) -> None:
                     " VALUES (?, ?, ?, 'indirect', 'assert', ?, ?, ?, ?)",
                     (record["claim_id"], doc_id, speaker, text, start, start + len(text), json.dumps(record)),
                 ).lastrowid
-                db.execute("INSERT INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)",
-                           (claim, meaning_hash(text), vector_of[text].astype(np.float16).tobytes()))
+                if vectors:
+                    db.execute("INSERT INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)",
+                               (claim, meaning_hash(text), vector_of[text].astype(np.float16).tobytes()))
                 members.setdefault(text, []).append(claim)
         for text, claims_of_text in members.items():
             proposition = db.execute("INSERT INTO propositions (statement) VALUES (?)", (text,)).lastrowid

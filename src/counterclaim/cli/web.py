@@ -69,8 +69,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as problem:
         error(f"{args.out}: {problem.strerror or problem}")
         return EXIT_INPUT_ERROR
+    size = out.stat().st_size
+    shown_size = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
     print(f"{out}: {counts['propositions']} propositions, {counts['speakers']} speakers, {counts['documents']} documents "
-          f"({out.stat().st_size / 1e6:.1f} MB, self-contained)")
+          f"({shown_size}, self-contained)")
     return EXIT_OK
 
 

@@ -373,16 +373,16 @@ def track_record(db: sqlite3.Connection, where: str, params: tuple[Any, ...]) ->
 PRONOUNS = {"i", "me", "we", "us", "he", "him", "she", "her", "they", "them", "it", "who", "which", "that"}
 
 
-def names_used(mentions: list[str]) -> list[str]:
-    """The names a speaker went by, from every mention: pronouns, lower-case descriptions and case variants left out
-    (`NAZARY`, a transcript label, goes with `Nazary`)."""
-    names: dict[str, str] = {}
+def names_used(name: str, mentions: list[str]) -> list[str]:
+    """The other names a speaker went by, from every mention: pronouns, lower-case descriptions, the name itself and
+    case variants left out (`NAZARY`, a transcript label, goes with `Nazary`)."""
+    names: dict[str, str] = {name.casefold(): name}
     for mention in sorted(set(mentions), key=lambda m: (m.isupper(), m)):
         words = mention.split()
         if not words or mention.lower() in PRONOUNS or not words[0][:1].isupper() or len(words) > 6:
             continue
         names.setdefault(mention.casefold(), mention)
-    return sorted(names.values())
+    return sorted(v for k, v in names.items() if k != name.casefold())
 
 
 def speaker(db: sqlite3.Connection, speaker_id: int, filters: Filters) -> dict[str, Any] | None:
@@ -391,7 +391,7 @@ def speaker(db: sqlite3.Connection, speaker_id: int, filters: Filters) -> dict[s
     row = db.execute("SELECT * FROM speakers WHERE id = ?", (speaker_id,)).fetchone()
     if row is None:
         return None
-    aliases = names_used([a[0] for a in db.execute("SELECT alias FROM speaker_aliases WHERE speaker_id = ?", (speaker_id,))])
+    aliases = names_used(row["name"], [a[0] for a in db.execute("SELECT alias FROM speaker_aliases WHERE speaker_id = ?", (speaker_id,))])
     rows = db.execute(
         f"SELECT {CLAIM_COLUMNS}{CLAIM_JOINS} WHERE c.speaker_id = ? AND d.latest = 1"
         " ORDER BY d.date IS NULL, d.date, c.document_id, c.content_start LIMIT ? OFFSET ?",
