@@ -214,3 +214,22 @@ def test_serve_refuses_other_addresses_without_a_token(capsys):
     assert main(["serve", "--host", "0.0.0.0", "--token", "short"]) == 1
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.0.0.2")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4") and not is_loopback("example.org")
+
+
+def test_quotes_page_sets_each_quotation_beside_its_source_with_the_differences_marked(tmp_path, extractor):
+    from counterclaim.link.fidelity import check_quotes
+    from counterclaim.web.app import create_app
+
+    path = tmp_path / "quotes.db"
+    with Ledger(path) as ledger:
+        for extraction in extractor.extract(read_document(FIXTURES / name) for name in ("dam_article.txt", "dam_interview.txt")):
+            ledger.add(extraction)
+        check_quotes(ledger)
+    with TestClient(create_app(str(path), link_uploads=False)) as quotes_client:
+        found = quotes_client.get("/quotes.json").json()
+        near = next(q for q in found["quotes"] if q["status"] == "near")
+        assert near["source"]["text"] == "50% of the emergency margin on Sunday"
+        assert found["counts"]["verbatim"] >= 2
+        page = quotes_client.get("/quotes").text
+        assert '<del title="the article\'s words">many</del> → <ins title="the words said">few</ins>' in page
+        assert quotes_client.get("/quotes.json?q=paraphrase").json()["quotes"][0]["changed_meaning"] is True
