@@ -131,13 +131,15 @@ def create_app(db_path: str, token: str | None = None, link_uploads: bool = True
     def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
         if request.url.path.endswith(".json"):
             return JSONResponse(data, status_code=status)
+        query = {name: value for name, value in request.query_params.items() if name != "token"}
         db = read_only(db_path)
         try:
             header = queries.overview(db)
         finally:
             db.close()
         page = templates.get_template(template).render(
-            data=data, overview=header, csrf=csrf, path=request.url.path, query=dict(request.query_params),
+            data=data, overview=header, csrf=csrf, path=request.url.path, query=query,
+            json_url=("/documents" if request.url.path == "/" else request.url.path) + ".json" + (f"?{urlencode(query)}" if query else ""),
             url_with=lambda **changes: _url_with(request, changes), db_name=Path(db_path).name,
         )
         return HTMLResponse(page, status_code=status)
