@@ -174,6 +174,7 @@ def test_uploads_are_ingested_in_the_background_and_named_by_their_base_name(cli
     files = [
         ("files", ("../../etc/council-note.txt", b'"The dam is safe," said Ilse Marr, the council\'s engineer.\n', "text/plain")),
         ("files", ("noise.bin", bytes(range(256)) * 8, "application/octet-stream")),
+        ("files", ("huge.txt", b"word " * 2_000_001, "text/plain")),  # over the 10 MB a file may have
     ]
     sent = client.post("/documents", data={"csrf_token": csrf_of(page)}, files=files, follow_redirects=False)
     assert sent.status_code == 303
@@ -183,7 +184,9 @@ def test_uploads_are_ingested_in_the_background_and_named_by_their_base_name(cli
         assert time.monotonic() < deadline, job
         time.sleep(0.2)
     assert job["state"] == "done", job["message"]
-    assert job["added"] == 1 and len(job["failures"]) == 1 and "noise.bin" in job["failures"][0]
+    assert job["added"] == 1 and len(job["failures"]) == 2
+    assert any("noise.bin" in f for f in job["failures"]) and any("huge.txt: file too large" in f for f in job["failures"])
+    assert job["done"] == job["total"] == 3
     [document_id] = job["documents"]
     document = client.get(f"/documents/{document_id}.json").json()
     assert document["places"][0]["path"] == "upload/council-note.txt"

@@ -163,16 +163,22 @@ def create_app(db_path: str, token: str | None = None, link_uploads: bool = True
     ) -> Response:
         checked_csrf(csrf_token)
         uploads: list[tuple[str, bytes]] = []
+        refused: list[str] = []
         for n, upload in enumerate((files or [])[:MAX_UPLOAD_FILES]):
             data = await upload.read(MAX_UPLOAD_BYTES + 1)
-            if data or upload.filename:
-                uploads.append((upload_name(upload.filename, n), data))
+            name = upload_name(upload.filename, n)
+            if len(data) > MAX_UPLOAD_BYTES:
+                size = upload.size or len(data)
+                refused.append(f"{name}: file too large ({size / 1e6:.1f} MB; the app takes files of up to "
+                               f"{MAX_UPLOAD_BYTES / 1e6:g} MB: use `counterclaim ingest` for larger ones)")
+            elif data or upload.filename:
+                uploads.append((name, data))
         if text.strip():
             pasted = (title.strip() + "\n\n" if title.strip() else "") + text
             uploads.append((upload_name(f"{_file_stem(title) or 'pasted'}.txt", len(uploads)), pasted.encode("utf-8")))
-        if not uploads:
+        if not uploads and not refused:
             raise HTTPException(status_code=400, detail="nothing to add: choose files or paste a text")
-        job = ingestion.submit(uploads)
+        job = ingestion.submit(uploads, refused)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)

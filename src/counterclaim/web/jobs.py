@@ -36,6 +36,7 @@ class Job:
     added: int = 0
     known: int = 0
     linked: int = 0
+    refused: int = 0  # files refused before the job (too large), counted as done and failed
     to_link: int = 0
     failures: list[str] = field(default_factory=list)
     documents: list[int] = field(default_factory=list)
@@ -45,7 +46,7 @@ class Job:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "state": self.state, "files": self.names, "total": len(self.names), "done": self.done,
+            "id": self.id, "state": self.state, "files": self.names, "total": len(self.names) + self.refused, "done": self.done,
             "added": self.added, "known": self.known, "failures": self.failures, "documents": self.documents,
             "linking": {"done": self.linked, "total": self.to_link}, "message": self.message,
             "seconds": round((self.finished or time.time()) - self.started, 1),
@@ -70,9 +71,10 @@ class Ingestion:
         self._extractor: ClaimExtractor | None = None
         self._lock = threading.Lock()
 
-    def submit(self, uploads: list[tuple[str, bytes]]) -> Job:
-        """Queue uploaded (name, bytes) pairs as one job; returns at once."""
-        job = Job(id=secrets.token_hex(8), names=[name for name, _ in uploads])
+    def submit(self, uploads: list[tuple[str, bytes]], refused: list[str] | None = None) -> Job:
+        """Queue uploaded (name, bytes) pairs as one job, with the reasons files were refused before it; returns at once."""
+        refused = refused or []
+        job = Job(id=secrets.token_hex(8), names=[name for name, _ in uploads], failures=list(refused), done=len(refused), refused=len(refused))
         with self._lock:
             self.jobs[job.id] = job
         self._pool.submit(self._run, job, uploads)
