@@ -4,8 +4,10 @@
 
 FOLDER defaults to ../shared/data/polnear/dev/text when present, else examples/.
 Prints both rates and their ratio (extraction / bare spaCy): how much of the
-parser's speed our components keep. Absolute rates on shared machines are
-noise; the ratio is what to compare between changes.
+parser's speed our components keep; and the same extraction without the
+persuasion technique component, for that component's share of the time.
+Absolute rates on shared machines are noise; the ratios are what to compare
+between changes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import spacy
 from counterclaim.claims import ClaimExtractor
 from counterclaim.ingest import document_from_text
 from counterclaim.nlp.english_model import english_model_name
+from counterclaim.nlp.pipeline import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDERS = [ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text", ROOT / "examples"]
@@ -51,6 +54,7 @@ def main() -> None:
     words = sum(len(t.split()) for t in texts)
     bare = spacy.load(english_model_name())
     extractor = ClaimExtractor()
+    without = ClaimExtractor(load_pipeline(with_techniques=False))
     documents = [document_from_text(str(n), t) for n, t in enumerate(texts)]
 
     def run_bare() -> None:
@@ -61,14 +65,22 @@ def main() -> None:
         for _ in extractor.extract(documents):
             pass
 
-    run_bare()  # warm both up once
+    def run_without() -> None:
+        for _ in without.extract(documents):
+            pass
+
+    run_bare()  # warm each up once
     run_extract()
+    run_without()
     bare_s = best_of(args.repeat, run_bare)
     extract_s = best_of(args.repeat, run_extract)
+    without_s = best_of(args.repeat, run_without)
     print(f"texts: {len(texts)} from {', '.join(str(f) for f in folders)}; {words} words; best of {args.repeat}")
     print(f"bare spaCy nlp.pipe : {words / bare_s:9.0f} words/s")
     print(f"counterclaim extract: {words / extract_s:9.0f} words/s")
     print(f"ratio extract/bare  : {bare_s / extract_s:9.2f}")
+    print(f"without techniques  : {words / without_s:9.0f} words/s, ratio to bare {bare_s / without_s:.2f}")
+    print(f"techniques' share   : {max(0.0, extract_s - without_s) / extract_s:9.0%} of extraction time")
 
 
 if __name__ == "__main__":

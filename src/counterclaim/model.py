@@ -168,6 +168,24 @@ class Quantity:
 
 
 @dataclass(slots=True)
+class TechniqueUse:
+    """A persuasion technique (SemEval-2020 Task 11's names) used in a claim's content, and where."""
+
+    technique: str
+    spans: list[Offsets]
+
+    def shifted(self, offset: int) -> TechniqueUse:
+        return TechniqueUse(self.technique, [(s + offset, e + offset) for s, e in self.spans])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"technique": self.technique, "spans": [list(span) for span in self.spans]}
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> TechniqueUse:
+        return cls(record["technique"], [(int(s), int(e)) for s, e in record["spans"]])
+
+
+@dataclass(slots=True)
 class Claim:
     """One attributed claim: what was claimed, by whom, with which cue, where."""
 
@@ -181,6 +199,7 @@ class Claim:
     reported_by: Speaker | None = None
     hedges: list[str] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    techniques: list[TechniqueUse] = field(default_factory=list)
 
     def shifted(self, offset: int) -> Claim:
         """The claim with every range `offset` characters later: claims of a part of a long document."""
@@ -189,6 +208,7 @@ class Claim:
             content=self.content.shifted(offset),
             cue=self.cue.shifted(offset) if self.cue else None,
             source=self.source.shifted(offset) if self.source else None,
+            techniques=[t.shifted(offset) for t in self.techniques],
         )
 
     @property
@@ -211,6 +231,7 @@ class Claim:
             "reported_by": self.reported_by.to_json() if self.reported_by else None,
             "hedges": list(self.hedges),
             "quantities": [q.to_json() for q in self.quantities],
+            "techniques": [t.to_json() for t in self.techniques],
         }
 
     @classmethod
@@ -230,4 +251,5 @@ class Claim:
             cue=spans(record.get("cue")), source=spans(record.get("source")),
             speaker=speaker(record.get("speaker")), reported_by=speaker(record.get("reported_by")),
             hedges=list(record.get("hedges") or []), quantities=[Quantity.from_json(q) for q in record.get("quantities") or []],
+            techniques=[TechniqueUse.from_json(t) for t in record.get("techniques") or []],
         )

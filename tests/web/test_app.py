@@ -78,7 +78,7 @@ def test_every_page_renders_and_has_its_json_twin(client):
     contested = client.get("/contested.json").json()["propositions"]
     assert contested, "the fixtures hold a claim and its denial"
     speakers = client.get("/speakers.json").json()["speakers"]
-    pages = ["/", "/documents", "/contested", "/contested?all=true", "/speakers", "/search", "/search?q=bridge", "/quotes", "/check"]
+    pages = ["/", "/documents", "/contested", "/contested?all=true", "/speakers", "/search", "/search?q=bridge", "/quotes", "/check", "/discredits"]
     pages += [f"/documents/{d['id']}" for d in documents]
     pages += [f"/propositions/{p['id']}" for p in client.get("/contested.json?all=true").json()["propositions"]]
     pages += [f"/speakers/{s['id']}" for s in speakers]
@@ -94,7 +94,7 @@ def test_every_page_renders_and_has_its_json_twin(client):
 
 def test_hostile_text_stays_text_on_every_page(client):
     hostile = next(d for d in client.get("/documents.json").json()["documents"] if d["doc_id"] == "hostile")
-    pages = ["/documents", f"/documents/{hostile['id']}", "/contested?all=true", "/speakers", "/search?q=bridge", "/search?q=lie"]
+    pages = ["/documents", f"/documents/{hostile['id']}", "/contested?all=true", "/speakers", "/search?q=bridge", "/search?q=lie", "/discredits"]
     pages += [f"/speakers/{s['id']}" for s in client.get("/speakers.json").json()["speakers"]]
     pages += [f"/propositions/{p['id']}" for p in client.get("/contested.json?all=true").json()["propositions"]]
     pages.append("/outlets/" + "Evil <i>Outlet</i>")
@@ -236,3 +236,13 @@ def test_quotes_page_sets_each_quotation_beside_its_source_with_the_differences_
         page = quotes_client.get("/quotes").text
         assert '<del title="the article\'s words">many</del> → <ins title="the words said">few</ins>' in page
         assert quotes_client.get("/quotes.json?q=paraphrase").json()["quotes"][0]["changed_meaning"] is True
+
+
+def test_the_discredits_page_draws_the_parties_and_lists_the_edges(client):
+    edges = client.get("/discredits.json").json()
+    assert {"edges", "graph"} <= edges.keys()
+    lying = [e for e in edges["edges"] if e["kind"] == "lie"]
+    assert lying, edges["edges"]  # the deputy's `a lie`
+    page = client.get("/discredits").text
+    assert "<svg" in page and 'class="edge lie"' in page
+    assert len(edges["graph"]["nodes"]) == len({e["source"]["name"] for e in edges["edges"]} | {e["target"]["name"] for e in edges["edges"]})

@@ -33,10 +33,11 @@ TURN = pa.struct([
     ("label", pa.string()), ("span", pa.list_(pa.int64())), ("label_span", pa.list_(pa.int64())), ("is_introduction", pa.bool_()),
 ])
 QUANTITY = pa.struct([("text", pa.string()), ("value", pa.float64()), ("unit", pa.string()), ("approx", pa.bool_())])
+TECHNIQUE = pa.struct([("technique", pa.string()), ("spans", pa.list_(pa.list_(pa.int64())))])
 CLAIM = pa.struct([
     ("claim_id", pa.string()), ("mode", pa.string()), ("polarity", pa.string()), ("content", SPANS), ("cue", SPANS),
     ("source", SPANS), ("speaker", pa.string()), ("reported_by", pa.string()), ("hedges", pa.list_(pa.string())),
-    ("quantities", pa.list_(QUANTITY)),
+    ("quantities", pa.list_(QUANTITY)), ("techniques", pa.list_(TECHNIQUE)),
 ])
 SCHEMA = pa.schema([
     ("doc_id", pa.string()), ("path", pa.string()), ("url", pa.string()), ("title", pa.string()), ("date", pa.string()),

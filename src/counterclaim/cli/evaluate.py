@@ -91,6 +91,37 @@ def cmd_eval_propositions(args: argparse.Namespace) -> int:
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
+def cmd_eval_discredits(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from counterclaim.eval.discredits import load_truth, score
+    from counterclaim.link.discredits import find_edges
+    from counterclaim.link.propositions import relink
+    from counterclaim.store import Ledger
+
+    folder = Path(args.folder)
+    try:
+        truth = load_truth(folder / "truth.json")
+    except (OSError, ValueError) as problem:
+        error(f"{folder}: {problem}" if isinstance(problem, OSError) else str(problem))
+        return EXIT_INPUT_ERROR
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as scratch, Ledger(Path(scratch) / "ledger.db") as ledger:
+        for extraction in extract_claims([str(folder / "docs")], DEFAULT_MAX_BYTES, failures):
+            ledger.add(extraction)
+        relink(ledger)
+        result = score(((e.source, e.target, e.kind) for e in find_edges(ledger)), truth)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"edges: precision {result['precision']:.2f}, recall {result['recall']:.2f}, F1 {result['f1']:.2f} "
+              f"({result['right']} right of {result['found']} found, {result['true']} true)")
+        for label in ("missed", "wrong"):
+            for source, target, kind in result[label]:
+                print(f"  {label}: {source} -> {target} ({kind})")
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
 def _stance_pairs(read, *paths: str) -> list[StancePair] | None:
     """Pairs from a stance data file, or None after a one-line error."""
     from counterclaim.link.stance_data import StanceDataError
@@ -164,6 +195,72 @@ def cmd_eval_fnc1(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval_ptc(args: argparse.Namespace) -> int:
+    from transformers import AutoTokenizer
+
+    from counterclaim.eval.ptc import held_out, load_ptc, span_scores, technique_scores
+    from counterclaim.nlp.attribution import load_network
+    from counterclaim.nlp.encoder import minilm_path
+    from counterclaim.nlp.pipeline import load_base_pipeline
+    from counterclaim.nlp.techniques import load_branch, read_docs, technique_spans, techniques_of_range
+
+    try:
+        articles = load_ptc(args.folder)
+    except FileNotFoundError as problem:
+        error(str(problem))
+        return EXIT_INPUT_ERROR
+    if args.held_out:
+        articles = [a for a in articles if held_out(a)]
+    tagger, _ = load_network()
+    try:
+        branch, _ = load_branch(tagger, Path(args.model_dir) if args.model_dir else None)
+    except (FileNotFoundError, ValueError) as problem:
+        error(str(problem))
+        return EXIT_INPUT_ERROR
+    tokenizer = AutoTokenizer.from_pretrained(minilm_path())
+    nlp = load_base_pipeline()
+    predicted_spans: list[tuple[str, str, int, int]] = []
+    gold_labels: list[tuple[str, str, int, int]] = []
+    predicted_labels: list[tuple[str, str, int, int]] = []
+    with progress_bar(len(articles), "reading articles") as progress:
+        task = progress.add_task("ptc", total=len(articles))
+        for start in range(0, len(articles), 8):
+            batch = articles[start : start + 8]
+            for article, readings in zip(batch, read_docs(tagger, branch, tokenizer, [nlp.make_doc(a.text) for a in batch]), strict=True):
+                for reading in readings:
+                    for span in technique_spans(reading):
+                        predicted_spans += [(article.id, technique, span.start, span.end) for technique in span.techniques]
+                by_span: dict[tuple[int, int], int] = {}
+                for technique, s, e in article.spans:
+                    gold_labels.append((article.id, technique, s, e))
+                    by_span[s, e] = by_span.get((s, e), 0) + 1
+                for (s, e), count in by_span.items():
+                    predicted_labels += [(article.id, t, s, e) for t in techniques_of_range(readings, s, e)[:count]]
+                progress.advance(task)
+    gold_si: dict[str, list[tuple[int, int]]] = {}
+    for article in articles:
+        gold_si[article.id] = [(s, e) for _, s, e in article.spans]
+    predicted_si: dict[str, list[tuple[int, int]]] = {}
+    for article_id, _, s, e in predicted_spans:
+        predicted_si.setdefault(article_id, []).append((s, e))
+    si = span_scores(gold_si, predicted_si)
+    tc = technique_scores(gold_labels, predicted_labels)
+    if args.predictions:
+        with open(args.predictions, "w", encoding="utf-8") as out:
+            out.writelines(f"{a}\t{t}\t{s}\t{e}\n" for a, t, s, e in predicted_spans)
+    result = {"si_f1": si["f1"], "si_precision": si["precision"], "si_recall": si["recall"], "tc_micro_f1": tc["micro_f1"],
+              "articles": len(articles), "gold_spans": len(gold_labels), "predicted_spans": len(predicted_spans), "per_class": tc["per_class"]}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{len(articles)} articles, {len(gold_labels)} gold labels, {len(predicted_spans)} predicted")
+        print(f"span identification: F1 {si['f1']:.3f} (precision {si['precision']:.3f}, recall {si['recall']:.3f})")
+        print(f"technique classification on gold spans: micro-F1 {tc['micro_f1']:.3f}")
+        for technique, scores in sorted(tc["per_class"].items(), key=lambda item: -item[1]["gold"]):
+            print(f"  {technique:36} F1 {scores['f1']:.3f} ({scores['gold']} gold)")
+    return EXIT_OK
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("eval", help="score extraction, stance and propositions on a data set")
     sets = evaluate.add_subparsers(dest="dataset", required=True, metavar="DATASET")
@@ -193,6 +290,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     fnc1.add_argument("--predictions", metavar="FILE", help="also write the predicted stances as CSV (Headline, Body ID, Stance)")
     fnc1.add_argument("--json", action="store_true", help='print {"relative_score", "accuracy", "macro_f1", "per_class"} as JSON')
     fnc1.set_defaults(run=cmd_eval_fnc1)
+
+    ptc = sets.add_parser("ptc", help="PTC (SemEval-2020 Task 11): technique span F1 and technique micro-F1 on gold spans")
+    ptc.add_argument("folder", metavar="DIR", help="laid out as ../shared/data/ptc (*-articles/, *-task2-TC.labels)")
+    ptc.add_argument("--held-out", action="store_true", help="score only the articles held out of training (ids that are multiples of 5)")
+    ptc.add_argument("--predictions", metavar="FILE", help="also write the predicted spans as article_id<TAB>technique<TAB>start<TAB>end")
+    ptc.add_argument("--json", action="store_true", help='print {"si_f1", "tc_micro_f1", ...} as JSON')
+    ptc.add_argument("--model-dir", help="the technique model to score (default: the one in the package)")
+    ptc.set_defaults(run=cmd_eval_ptc)
+
+    discredits = sets.add_parser("discredits", help="who-discredits-whom edges against a ground truth (a folder with docs/ and truth.json)")
+    discredits.add_argument("folder", metavar="DIR", help="e.g. tests/fixtures/discredits")
+    discredits.add_argument("--json", action="store_true", help="print the scores as JSON")
+    discredits.set_defaults(run=cmd_eval_discredits)
 
     props = sets.add_parser("propositions", help="propositions against a ground truth (a folder with docs/ and truth.json)")
     props.add_argument("folder", metavar="DIR", help="e.g. tests/fixtures/kessel_bridge")

@@ -1,4 +1,4 @@
-"""Commands that read a ledger: quotes, timeline, contested, check, versions, export."""
+"""Commands that read a ledger: quotes, timeline, contested, check, versions, discredits, export."""
 
 from __future__ import annotations
 
@@ -98,6 +98,23 @@ def cmd_versions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_discredits(args: argparse.Namespace) -> int:
+    from counterclaim.export.discredits import write_discredits
+    from counterclaim.link.discredits import refresh
+    from counterclaim.link.propositions import relink
+
+    ledger = open_ledger(args.db)
+    if ledger is None:
+        return EXIT_INPUT_ERROR
+    with ledger:
+        with progress_bar(None, "linking new claims first (their sides name whom a refutation targets)") as progress:
+            task = progress.add_task("link", total=None)
+            relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+        edges = refresh(ledger)
+    emit(edges, args.format, write_discredits)
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     import contextlib
 
@@ -161,6 +178,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     versions.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
     versions.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     versions.set_defaults(run=cmd_versions)
+
+    discredits = commands.add_parser("discredits", help="who discredits whom: claims calling others' words propaganda, lies, not credible")
+    discredits.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
+    discredits.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    discredits.set_defaults(run=cmd_discredits)
 
     export = commands.add_parser("export", help="claims, speakers and propositions as CSV or JSON Lines; verdicts as ClaimReview JSON-LD")
     export.add_argument("--format", choices=("csv", "jsonl", "claimreview"), required=True, help="what to write")

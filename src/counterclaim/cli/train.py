@@ -60,6 +60,38 @@ def cmd_train_attribution(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_train_techniques(args: argparse.Namespace) -> int:
+    from counterclaim.cli.common import error
+    from counterclaim.eval.ptc import HELD_OUT_EVERY, held_out, load_ptc
+    from counterclaim.nlp.attribution import load_network
+    from counterclaim.nlp.pipeline import load_base_pipeline
+    from counterclaim.nlp.technique_training import train_techniques
+
+    try:
+        articles = load_ptc(args.folder)
+    except FileNotFoundError as problem:
+        error(str(problem))
+        return EXIT_INPUT_ERROR
+    kept = [a for a in articles if args.all or not held_out(a)]
+    note = "" if args.all else f"articles whose id is a multiple of {HELD_OUT_EVERY} held out ({len(articles) - len(kept)})"
+    tagger, _ = load_network()
+    with Progress(console=stderr, transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def advance(what: str, step: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = progress.add_task(what, total=total)
+            progress.update(tasks[what], completed=step, total=total)
+
+        meta = train_techniques(
+            load_base_pipeline(), tagger, [(a.text, a.spans) for a in kept], Path(args.model_dir) if args.model_dir else None,
+            epochs=args.epochs, learning_rate=args.learning_rate, rank=args.rank, depth=args.depth, seed=args.seed, held_out=note,
+            progress=advance,
+        )
+    print(f"trained on {meta['articles']} articles, {meta['words']} words in {meta['minutes']} min{f'; {note}' if note else ''}")
+    return EXIT_OK
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train a shipped model from a data set")
     models = train.add_subparsers(dest="model", required=True, metavar="MODEL")
@@ -71,6 +103,17 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     attribution.add_argument("--rank", type=int, default=16, help="rank of the low-rank adapters (default: 16)")
     attribution.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     attribution.set_defaults(run=cmd_train_attribution)
+
+    techniques = models.add_parser("techniques", help="the persuasion technique branch, from PTC (SemEval-2020 Task 11) articles")
+    techniques.add_argument("folder", metavar="DIR", help="laid out as ../shared/data/ptc (*-articles/, *-task2-TC.labels)")
+    techniques.add_argument("--model-dir", help="where to write the model (default: inside the package)")
+    techniques.add_argument("--epochs", type=int, default=6, help="passes over the articles (default: 6)")
+    techniques.add_argument("--learning-rate", type=float, default=1e-3, help="peak AdamW learning rate (default: 0.001)")
+    techniques.add_argument("--rank", type=int, default=16, help="rank of the low-rank adapters (default: 16)")
+    techniques.add_argument("--depth", type=int, default=2, help="final encoder blocks the branch copies and adapts (default: 2)")
+    techniques.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    techniques.add_argument("--all", action="store_true", help="train on every article (default: hold out those whose id is a multiple of 5)")
+    techniques.set_defaults(run=cmd_train_techniques)
 
     stance = models.add_parser("stance", help="the stance readers (claims, passages) and the claim reader's Emergent fold models")
     stance.add_argument("--fnc1", required=True, metavar="DIR", help="FNC-1 with train_stances.csv and train_bodies.csv, e.g. ../shared/data/fnc1")

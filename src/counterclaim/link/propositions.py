@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from counterclaim.link import checkable, discourse
+from counterclaim.link import checkable, discourse, discredits
 from counterclaim.link.embeddings import DIMENSIONS
 from counterclaim.nlp.english_model import stop_words
 from counterclaim.store import Ledger
@@ -848,4 +848,5 @@ def relink(
         progress=(lambda _, done, total: progress(done, total)) if progress else None,
     )
     store(ledger, propositions, state)
+    discredits.refresh(ledger)  # who discredits whom reads the propositions' sides
     return sorted(propositions, key=lambda p: p.id), True  # in id order, as they are read back

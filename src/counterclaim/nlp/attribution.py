@@ -14,8 +14,9 @@ tokens; tying the spans into claims is the job of `assembly.py`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -46,6 +47,8 @@ BATCH_SUBWORDS = 4096
 
 if not Doc.has_extension("attribution_spans"):
     Doc.set_extension("attribution_spans", default=None)
+if not Doc.has_extension("tagger_states"):
+    Doc.set_extension("tagger_states", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,36 +104,35 @@ def tags_to_spans(token_indices: list[int], tags: list[str]) -> list[RoleSpan]:
     return spans
 
 
-def _bio_constraints() -> tuple[np.ndarray, np.ndarray]:
+@cache
+def bio_constraints(labels: tuple[str, ...] = LABELS) -> tuple[np.ndarray, np.ndarray]:
     """Additive scores forbidding I-X except after B-X or I-X, at the start included."""
     forbidden = -1e4
-    transitions = np.zeros((len(LABELS), len(LABELS)))
-    for j, label in enumerate(LABELS):
+    transitions = np.zeros((len(labels), len(labels)))
+    for j, label in enumerate(labels):
         if label.startswith("I-"):
             transitions[:, j] = forbidden
-            transitions[LABELS.index("B-" + label[2:]), j] = 0.0
+            transitions[labels.index("B-" + label[2:]), j] = 0.0
             transitions[j, j] = 0.0
-    start = np.array([forbidden if label.startswith("I-") else 0.0 for label in LABELS])
+    start = np.array([forbidden if label.startswith("I-") else 0.0 for label in labels])
     return transitions, start
 
 
-BIO_TRANSITIONS, BIO_START = _bio_constraints()
-
-
-def viterbi(log_probs: np.ndarray) -> list[str]:
-    """The most probable tag sequence (rows: words, columns: LABELS) that obeys BIO."""
+def viterbi(log_probs: np.ndarray, labels: tuple[str, ...] = LABELS) -> list[str]:
+    """The most probable tag sequence (rows: words, columns: `labels`) that obeys BIO."""
     if len(log_probs) == 0:
         return []
-    score = BIO_START + log_probs[0]
+    transitions, start = bio_constraints(labels)
+    score = start + log_probs[0]
     back = []
     for row in log_probs[1:]:
-        candidates = score[:, None] + BIO_TRANSITIONS
+        candidates = score[:, None] + transitions
         back.append(candidates.argmax(axis=0))
         score = candidates.max(axis=0) + row
     best = [int(score.argmax())]
     for pointers in reversed(back):
         best.append(int(pointers[best[-1]]))
-    return [LABELS[i] for i in reversed(best)]
+    return [labels[i] for i in reversed(best)]
 
 
 @dataclass(slots=True)
@@ -218,7 +220,7 @@ class LowRankAdapter(nn.Module):
 class AttributionNetwork(nn.Module):
     """MiniLM with adapters in every block and a linear layer from each subword's vector to the tag scores."""
 
-    def __init__(self, rank: int, dropout: float = 0.1) -> None:
+    def __init__(self, rank: int, dropout: float = 0.1, outputs: int = len(LABELS)) -> None:
         super().__init__()
         from transformers import AutoModel
 
@@ -230,11 +232,16 @@ class AttributionNetwork(nn.Module):
             if isinstance(module, nn.LayerNorm):
                 module.requires_grad_(True)
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+        self.head = nn.Linear(self.encoder.config.hidden_size, outputs)
+        self.kept_depth = 1  # states kept for a branch are the input of this many final blocks
 
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-        return self.head(self.dropout(hidden))
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor, states: list[torch.Tensor] | None = None) -> torch.Tensor:
+        """Tag scores of each subword; with `states`, the input of the last `kept_depth` blocks is appended to it (the
+        technique branch reads from there, so it costs those blocks instead of a second encoder)."""
+        output = self.encoder(input_ids=ids, attention_mask=mask, output_hidden_states=states is not None)
+        if states is not None:
+            states.append(output.hidden_states[-(self.kept_depth + 1)])
+        return self.head(self.dropout(output.last_hidden_state))
 
     def trained_state(self) -> dict[str, torch.Tensor]:
         """What training changed, and all that ships: adapters, layer norms, the output layer."""
@@ -252,22 +259,33 @@ class AttributionNetwork(nn.Module):
         for parent, name in self._adapted_layers():
             setattr(parent, name, getattr(parent, name).merged())
 
-    def word_log_probs(self, windows: list[Window]) -> list[np.ndarray]:
-        """For each window, the log-probability of each tag for each word (from its first subword).
+    def word_log_probs(self, windows: list[Window], states: list[np.ndarray | None] | None = None) -> list[np.ndarray]:
+        """For each window, the log-probability of each tag for each word (from its first subword); `states` as in `per_word`.
 
         In float32 even where the CPU has bfloat16: the tags, and so the claim ids, must not depend on the machine.
         """
-        results: list[np.ndarray] = [np.empty((0, len(LABELS)))] * len(windows)
         unknown = np.log(np.array([0.94] + [0.01] * (len(LABELS) - 1)))
+        return self.per_word(windows, lambda logits: torch.log_softmax(logits, dim=-1), unknown, states)
+
+    def per_word(
+        self, windows: list[Window], read: Callable[[torch.Tensor], torch.Tensor], unknown: np.ndarray,
+        states: list[np.ndarray | None] | None = None,
+    ) -> list[np.ndarray]:
+        """For each window, `read` of the output at each word's first subword (`unknown` for a word with none). With
+        `states` (one slot per window), each window's input to the last `kept_depth` blocks, unpadded, is put in its slot."""
+        results: list[np.ndarray] = [np.empty((0, len(unknown)))] * len(windows)
         with torch.inference_mode():
             for group in batches(windows):
                 ids, mask = padded([windows[n] for n in group])
-                log_probs = torch.log_softmax(self(ids, mask), dim=-1).numpy()
+                kept: list[torch.Tensor] | None = [] if states is not None else None
+                values = read(self(ids, mask, kept)).numpy()
                 for row, n in enumerate(group):
                     first = np.array(windows[n].first)
-                    words = log_probs[row, np.maximum(first, 0)]
+                    words = values[row, np.maximum(first, 0)]
                     words[first < 0] = unknown
                     results[n] = words
+                    if states is not None and kept:
+                        states[n] = kept[0][row, : len(windows[n].ids)].numpy().copy()
         return results
 
 
@@ -292,15 +310,19 @@ def load_network(model_dir: Path | None = None) -> tuple[AttributionNetwork, dic
     return network, meta
 
 
-@Language.factory("counterclaim_attribution", default_config={"model_dir": None})
+@Language.factory("counterclaim_attribution", default_config={"model_dir": None, "keep_states": 0})
 class AttributionTagger:
-    """Tags source, cue and content tokens; results in `doc._.attribution_spans`."""
+    """Tags source, cue and content tokens; results in `doc._.attribution_spans`. With `keep_states` = N, each
+    paragraph's windows and their input to the encoder's last N blocks stay on the doc (`doc._.tagger_states`) for the
+    technique component, which takes them away."""
 
-    def __init__(self, nlp: Language, name: str, model_dir: str | None = None) -> None:
+    def __init__(self, nlp: Language, name: str, model_dir: str | None = None, keep_states: int = 0) -> None:
         from transformers import AutoTokenizer
 
         self.name = name
+        self.keep_states = keep_states
         self.network, self.meta = load_network(Path(model_dir) if model_dir else None)
+        self.network.kept_depth = max(1, keep_states)
         self.tokenizer = AutoTokenizer.from_pretrained(minilm_path())
 
     def __call__(self, doc: Doc) -> Doc:
@@ -316,11 +338,17 @@ class AttributionTagger:
     def _tag(self, docs: list[Doc]) -> None:
         paragraphs = [(doc, tokens) for doc in docs for tokens in paragraph_sequences(doc)]
         windows = [w for n, (_, tokens) in enumerate(paragraphs) for w in encode_paragraph(self.tokenizer, tagger_words(tokens), n)]
+        states: list[np.ndarray | None] | None = [None] * len(windows) if self.keep_states else None
         by_paragraph: list[list[np.ndarray]] = [[] for _ in paragraphs]
-        for window, log_probs in zip(windows, self.network.word_log_probs(windows), strict=True):
+        for window, log_probs in zip(windows, self.network.word_log_probs(windows, states), strict=True):
             by_paragraph[window.paragraph].append(log_probs)
         for doc in docs:
             doc._.attribution_spans = []
+            doc._.tagger_states = [] if states is not None else None
+        if states is not None:
+            for window, state in zip(windows, states, strict=True):
+                doc, tokens = paragraphs[window.paragraph]
+                doc._.tagger_states.append((tokens, window, state))
         for (doc, tokens), parts in zip(paragraphs, by_paragraph, strict=True):
             tags = viterbi(np.concatenate(parts))
             doc._.attribution_spans.extend(tags_to_spans([t.i for t in tokens], tags))

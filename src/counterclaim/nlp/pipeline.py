@@ -15,6 +15,7 @@ from counterclaim.nlp import (  # noqa: F401
     quotes,
     reported_speech,
     speakers,
+    techniques,
     turns,
     unnamed_sources,
 )
@@ -38,10 +39,15 @@ def load_tagger() -> Language:
     return nlp
 
 
-def load_pipeline(model_dir: str | None = None) -> Language:
-    """The full extraction pipeline: base pipeline, attribution tagger, the claims, then what they say."""
+def load_pipeline(model_dir: str | None = None, with_techniques: bool | None = None) -> Language:
+    """The full extraction pipeline: base pipeline, attribution tagger, the claims, then what they say.
+
+    `with_techniques` (by default: with the shipped tagger) adds the persuasion technique component, which reads the
+    tagger's encoder states and so comes with the tagger it was trained over.
+    """
+    with_techniques = model_dir is None if with_techniques is None else with_techniques
     nlp = load_base_pipeline()
-    nlp.add_pipe("counterclaim_attribution", config={"model_dir": model_dir})
+    nlp.add_pipe("counterclaim_attribution", config={"model_dir": model_dir, "keep_states": techniques.shipped_depth() if with_techniques else 0})
     nlp.add_pipe("counterclaim_reported_speech")
     nlp.add_pipe("counterclaim_participles")
     nlp.add_pipe("counterclaim_turns")
@@ -49,4 +55,6 @@ def load_pipeline(model_dir: str | None = None) -> Language:
     nlp.add_pipe("counterclaim_speakers")
     nlp.add_pipe("counterclaim_hedges")
     nlp.add_pipe("counterclaim_quantities")
+    if with_techniques:
+        nlp.add_pipe("counterclaim_techniques")
     return nlp

@@ -1,4 +1,4 @@
--- counterclaim ledger, schema version 6.
+-- counterclaim ledger, schema version 7.
 -- Documents, the speaker entities behind their claims (merged across documents by name),
 -- the claims with their exact offsets, full-text search over claim contents, and the
 -- results of quote checks. Opens in Datasette as it is (see datasette.yaml).
@@ -165,6 +165,22 @@ CREATE TABLE IF NOT EXISTS verdicts (
     decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 
+-- Who discredits whom (link/discredits.py): a claim that calls another party's words propaganda, lies, fabricated, not
+-- credible, or refutes them; from its speaker to the party targeted, with the proposition it disputes when it disputes one.
+-- Rebuilt from the claims and propositions whenever the ledger is linked.
+CREATE TABLE IF NOT EXISTS discredits (
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    source_id INTEGER REFERENCES speakers(id),
+    target_id INTEGER REFERENCES speakers(id),
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('propaganda', 'lie', 'not credible', 'fabrication', 'refutation')),
+    words TEXT NOT NULL,
+    proposition_id INTEGER,
+    PRIMARY KEY (claim_id, kind, target)
+);
+CREATE INDEX IF NOT EXISTS discredits_source ON discredits(source_id);
+CREATE INDEX IF NOT EXISTS discredits_target ON discredits(target_id);
+
 -- Model reads, by a hash of what was read (link/reads.py), so that a relink reads only what it never read:
 -- the stance model's probabilities of a (statement, text) pair (4 float32), and whether a text is a clause (0 or 1).
 -- `meta.read_by` names the models they came from.
@@ -209,7 +225,7 @@ CREATE TRIGGER IF NOT EXISTS claim_vectors_ad AFTER DELETE ON claim_vectors BEGI
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
 
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '6');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '7');
 
 -- One row per claim with its speaker and document spelled out: the view to browse and facet in Datasette.
 CREATE VIEW IF NOT EXISTS claim_ledger AS

@@ -243,6 +243,11 @@ def create_app(db_path: str, token: str | None = None, link_uploads: bool = True
                 "documents": queries.documents(db, Filters(outlet=name))["documents"]}
         return JSONResponse(data) if json_wanted else respond(request, "outlet.html", data)
 
+    @app.get("/discredits", response_class=HTMLResponse)
+    @app.get("/discredits.json")
+    def discredits_page(request: Request, db: Reader, proposition: int | None = None) -> Response:
+        return respond(request, "discredits.html", queries.discredits(db, proposition_id=proposition))
+
     @app.get("/search", response_class=HTMLResponse)
     @app.get("/search.json")
     def search_page(request: Request, f: Listing, db: Reader) -> Response:

@@ -125,7 +125,19 @@ def _claim(row: sqlite3.Row, with_record: bool = False) -> dict[str, Any]:
         claim["spans"] = {role: (record.get(role) or {}).get("spans") or [] for role in ("content", "cue", "source")}
         claim["hedges"] = record.get("hedges") or []
         claim["quantities"] = record.get("quantities") or []
+        claim["techniques"] = record.get("techniques") or []
     return claim
+
+
+def technique_counts(db: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> dict[str, int]:
+    """How many claims use each persuasion technique, among the claims `where` selects (most used first)."""
+    rows = db.execute(
+        "SELECT json_extract(t.value, '$.technique') AS technique, count(DISTINCT c.id) AS n"
+        f" FROM claims c JOIN documents d ON d.id = c.document_id, json_each(c.record, '$.techniques') t WHERE {where}"
+        " GROUP BY technique ORDER BY n DESC, technique",
+        params,
+    )
+    return {row["technique"]: row["n"] for row in rows}
 
 
 def _stances_of(db: sqlite3.Connection, claim_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -230,6 +242,7 @@ def document(db: sqlite3.Connection, document_id: int) -> dict[str, Any] | None:
     info = {k: row[k] for k in ("id", "doc_id", "title", "url", "site", "date", "author", "kind", "version", "latest", "from_summary")}
     return {
         "document": info, "text": row["text"], "claims": claims, "turns": turns, "versions": versions, "places": places,
+        "techniques": technique_counts(db, "c.document_id = ?", (document_id,)),
         "pieces": highlighted(row["text"], claims, turns),
     }
 
@@ -411,10 +424,14 @@ def speaker(db: sqlite3.Connection, speaker_id: int, filters: Filters) -> dict[s
     total = db.execute(
         "SELECT count(*) FROM claims c JOIN documents d ON d.id = c.document_id WHERE c.speaker_id = ? AND d.latest = 1", (speaker_id,)
     ).fetchone()[0]
+    edges = discredits(db, speaker_id=speaker_id)["edges"]
     return {
         "speaker": dict(row), "aliases": aliases, "claims": claims, "claim_count": total, "more": len(rows) > SEARCH_PAGE,
         "propositions": [dict(s) | {"contested": bool(s["contested"])} for s in sides],
         "track_record": track_record(db, "c.speaker_id = ?", (speaker_id,)),
+        "techniques": technique_counts(db, "c.speaker_id = ? AND d.latest = 1", (speaker_id,)),
+        "discredits": [e for e in edges if e["source"]["id"] == speaker_id],
+        "discredited_by": [e for e in edges if e["target"]["id"] == speaker_id],
         "filters": filters.as_dict(),
     }
 
@@ -435,6 +452,62 @@ def speakers(db: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
         (*params, PAGE + 1, _offset(filters.page, PAGE)),
     ).fetchall()
     return {"speakers": [dict(r) for r in rows[:PAGE]], "more": len(rows) > PAGE, "filters": filters.as_dict()}
+
+
+def discredits(db: sqlite3.Connection, proposition_id: int | None = None, speaker_id: int | None = None) -> dict[str, Any]:
+    """Who discredits whom: the edges (all, those about one proposition, or those from or to one speaker) and the
+    graph of their parties, laid out on a circle for an SVG drawn on the server."""
+    where, params = ["d.latest = 1"], []
+    if proposition_id is not None:
+        where.append("x.proposition_id = ?")
+        params.append(proposition_id)
+    if speaker_id is not None:
+        where.append("(x.source_id = ? OR x.target_id = ?)")
+        params += [speaker_id, speaker_id]
+    rows = db.execute(
+        "SELECT x.claim_id, x.source_id, s.name AS source, x.target_id, x.target, x.kind, x.words, x.proposition_id, c.content,"
+        " c.document_id, d.title, d.doc_id, d.date FROM discredits x JOIN claims c ON c.id = x.claim_id JOIN documents d ON d.id = c.document_id"
+        f" LEFT JOIN speakers s ON s.id = x.source_id WHERE {' AND '.join(where)} ORDER BY s.name, x.target, x.kind, x.claim_id",
+        params,
+    ).fetchall()
+    edges = [{
+        "claim": r["claim_id"], "source": {"id": r["source_id"], "name": r["source"]}, "target": {"id": r["target_id"], "name": r["target"]},
+        "kind": r["kind"], "words": r["words"], "proposition": r["proposition_id"], "content": r["content"],
+        "document": {"id": r["document_id"], "title": r["title"] or r["doc_id"], "date": r["date"]},
+    } for r in rows]
+    return {"edges": edges, "graph": party_graph(edges), "proposition": proposition_id}
+
+
+def party_graph(edges: list[dict[str, Any]], size: int = 560) -> dict[str, Any]:
+    """Parties on a circle and one arrow per (source, target, kind) with its count, for drawing as SVG."""
+    import math
+
+    parties = list(dict.fromkeys([e["source"]["name"] for e in edges] + [e["target"]["name"] for e in edges]))
+    radius, middle = size / 2 - 90, size / 2
+    where = {
+        name: (round(middle + radius * math.cos(2 * math.pi * k / len(parties) - math.pi / 2), 1),
+               round(middle + radius * math.sin(2 * math.pi * k / len(parties) - math.pi / 2), 1))
+        for k, name in enumerate(parties)
+    }
+    counted: dict[tuple[str, str, str], int] = {}
+    for e in edges:
+        key = (e["source"]["name"], e["target"]["name"], e["kind"])
+        counted[key] = counted.get(key, 0) + 1
+    arrows = []
+    for n, ((source, target, kind), count) in enumerate(sorted(counted.items())):
+        (x1, y1), (x2, y2) = where[source], where[target]
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        shorten = min(28.0, length / 3)
+        bend = 14 * ((n % 3) - 1)  # arrows between the same two parties fan out a little
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        arrows.append({
+            "source": source, "target": target, "kind": kind, "count": count,
+            "x1": round(x1 + ux * shorten, 1), "y1": round(y1 + uy * shorten, 1),
+            "x2": round(x2 - ux * shorten, 1), "y2": round(y2 - uy * shorten, 1),
+            "cx": round((x1 + x2) / 2 - uy * (30 + bend), 1), "cy": round((y1 + y2) / 2 + ux * (30 + bend), 1),
+        })
+    nodes = [{"name": name, "x": x, "y": y} for name, (x, y) in where.items()]
+    return {"size": size, "nodes": nodes, "arrows": arrows}
 
 
 def outlet_record(db: sqlite3.Connection, outlet: str) -> dict[str, int]:

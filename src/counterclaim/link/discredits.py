@@ -1,0 +1,266 @@
+"""Who discredits whom: claims that call another party's claims, reports, media or narrative propaganda, lies,
+fabrications, not credible, or that refute them, stored as edges between parties.
+
+A claim discredits when its content has a discrediting word that no `not` takes back (`propaganda machine`, `not a
+credible source`, `lies`, `fake news`), or when it is an anaphoric denial (`We refute this.`, `dismissed the
+claim`). Questions never do. The edge goes from the claim's speaker to the party whose words are targeted, found
+in this order: a party named in the content, nearest before the word (`the Taliban propaganda machine`) or after
+it (`lies spread by the council`); for a refutation, the side the claim disputes in its proposition; for a pronoun
+or a bare noun (`it is not a credible source`, `calling the rumors propaganda`), the last party named before the
+claim in its paragraph or the two before; else the side it disputes. A party is a speaker of the ledger, by name or
+by a name it went by in that document; the speaker never targets themselves or their own group. The edge keeps the
+proposition the claim disputes, when it disputes one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from counterclaim.link import checkable
+
+if TYPE_CHECKING:
+    from counterclaim.store import Ledger
+
+KINDS = ("propaganda", "lie", "not credible", "fabrication", "refutation")
+NOT_CREDIBLE = r"not (?:a |very |at all )?credible|no credibility|unreliable|not (?:to be )?trust(?:ed|worthy)|nonsense|rubbish|ridiculous|absurd"
+WORDS = re.compile(rf"\b(?:{checkable.FALSE_WORDS}|{NOT_CREDIBLE})\b", re.IGNORECASE)
+KIND_OF = [
+    ("propaganda", re.compile(r"propaganda|disinformation|misinformation", re.IGNORECASE)),
+    ("fabrication", re.compile(r"fabricat|fake|made[- ]up|hoax|fiction|bogus|phony|phoney|baseless|groundless|unfounded|unsubstantiated",
+                               re.IGNORECASE)),
+    ("not credible", re.compile(NOT_CREDIBLE, re.IGNORECASE)),
+    ("lie", re.compile(r"lie|lying|falsehood|smear|slander|distort|misrepresent|misleading|cherry", re.IGNORECASE)),
+]
+LOOK_BACK_PARAGRAPHS = 2
+REFERRING = re.compile(rf"\b(?:{checkable.REFERRING_NOUNS})\b", re.IGNORECASE)  # a denial of `the union's claims` refutes them
+# `The authority says your figures are fake news`: the words are reported, the discrediting is not the speaker's own
+REPORTED = re.compile(r"\b(?:says|said|say|claims|claimed|calls|called|accuses|accused|told|tells)\b", re.IGNORECASE)
+# `He denied any reports that ...`: a host's or writer's own sentence telling what someone else refuted
+THIRD_PERSON_REFUTES = re.compile(
+    r"^\W*(?:he|she|they|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)\s+(?:\w+\s+)?(?:denied|denies|dismissed|dismisses|rejected|rejects|refuted|refutes)\b"
+)
+# Candidates: claims whose content or cue has one of these stems (SQL LIKE), before the exact test in Python.
+PREFILTER = ("propagand", "lie", "lying", "false", "untrue", "fabricat", "fake", "made", "baseless", "groundless", "nonsense", "rubbish",
+             "disinformation", "misinformation", "hoax", "fiction", "myth", "smear", "slander", "wrong", "incorrect", "inaccurate",
+             "not accurate", "not correct", "ridiculous", "absurd", "misleading", "distort", "cherry", "debunk", "bogus", "unfounded",
+             "unsubstantiated", "phon", "discredit", "misrepresent", "credib", "reliable", "trust", "refut", "reject", "dismiss", "deni",
+             "deny", "disput", "rebut", "contest", "disagree", "push")
+
+
+@dataclass(slots=True)
+class Edge:
+    """One discrediting claim: who, whom, what kind, with which words, and what it targets when that can be told."""
+
+    claim: int
+    source_id: int | None
+    source: str
+    target_id: int | None
+    target: str
+    kind: str
+    words: str
+    proposition: int | None
+    content: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"claim": self.claim, "source": {"id": self.source_id, "name": self.source}, "target": {"id": self.target_id, "name": self.target},
+                "kind": self.kind, "words": self.words, "proposition": self.proposition, "content": self.content}
+
+
+def kind_of(words: str) -> str:
+    for kind, pattern in KIND_OF:
+        if pattern.search(words):
+            return kind
+    return "refutation"  # false, untrue, wrong, not true, debunked: a verdict on what was said
+
+
+def discrediting_words(text: str, polarity: str) -> tuple[str, int] | None:
+    """The words by which a content discredits, and where; None when it does not."""
+    if checkable.anaphoric_stance(text, polarity) == "disputes" or (polarity == "deny" and REFERRING.search(text)):
+        return "refutes", 0
+    for match in WORDS.finditer(text):
+        if not checkable.NEGATED_BEFORE.search(text[: match.start()]):
+            return match.group(0), match.start()
+    return None
+
+
+@dataclass(slots=True, frozen=True)
+class Party:
+    """Whom an edge targets: a name, and the ledger's speaker by that name when there is one."""
+
+    name: str
+    speaker: int | None
+
+
+class Parties:
+    """The parties a document can name: the ledger's people and organisations by name, the groups they belong to, the
+    names a speaker went by in that document, and an organisation's short forms (`Farmers Union`, `the union` for the
+    Marsh Farmers Union)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.speakers: dict[str, tuple[int, str]] = {}
+        self.groups: set[str] = set()
+        for row in ledger.db.execute("SELECT id, name, kind, affiliation FROM speakers WHERE kind IN ('person', 'organization') ORDER BY id"):
+            self.speakers.setdefault(row["name"], (row["id"], row["kind"]))
+            if row["affiliation"]:
+                self.groups.add(row["affiliation"])
+
+    def in_document(self, document_id: int) -> dict[str, Party]:
+        """Each way of naming a party in this document, to the party it names."""
+        mentions: dict[str, Party] = {name: Party(name, speaker) for name, (speaker, _) in self.speakers.items()}
+        for group in self.groups:
+            mentions.setdefault(group, Party(group, self.speakers.get(group, (None, ""))[0]))
+        by_id = {speaker: name for name, (speaker, _) in self.speakers.items()}
+        for row in self.ledger.db.execute(
+            "SELECT a.alias, a.speaker_id FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker_id"
+            " WHERE a.document_id = ? AND s.kind IN ('person', 'organization')", (document_id,)
+        ):
+            if row["speaker_id"] in by_id:
+                mentions.setdefault(row["alias"], Party(by_id[row["speaker_id"]], row["speaker_id"]))
+        organisations = [m for m in list(mentions.values()) if self.speakers.get(m.name, (0, "organization"))[1] == "organization"]
+        for party in organisations:
+            words = party.name.split()
+            if len(words) >= 3:
+                mentions.setdefault(" ".join(words[-2:]), party)
+            if len(words) >= 2 and words[-1][:1].isupper():
+                mentions.setdefault("the " + words[-1].lower(), party)
+        return {
+            mention: party for mention, party in mentions.items()
+            if (mention[:1].isupper() or mention.startswith("the ")) and mention.lower() not in checkable.FUNCTION_WORDS
+        }
+
+
+def _found(text: str, mentions: dict[str, Party], excluded: Excluded) -> list[tuple[int, Party]]:
+    """(position, party) of each party named in a text, longest mentions first where they overlap."""
+    found: list[tuple[int, Party]] = []
+    taken: list[tuple[int, int]] = []
+    for mention in sorted(mentions, key=len, reverse=True):
+        party = mentions[mention]
+        if excluded.covers(party):
+            continue
+        flags = re.IGNORECASE if mention.startswith("the ") else 0
+        for match in re.finditer(rf"(?<![\w-]){re.escape(mention)}(?![\w-])(?!\s*:)", text, flags):  # `NAZARY:` labels a turn
+            if not any(s < match.end() and match.start() < e for s, e in taken):
+                found.append((match.start(), party))
+                taken.append((match.start(), match.end()))
+    return sorted(found, key=lambda item: item[0])
+
+
+@dataclass(slots=True)
+class Excluded:
+    """The speaker and their group: never the target of their own discrediting."""
+
+    speaker: int | None
+    names: set[str]
+
+    def covers(self, party: Party) -> bool:
+        """The speaker, their group, or a longer or shorter form of either (`Farmers Union`, `Marsh Farmers Union`)."""
+        if party.speaker is not None and party.speaker == self.speaker:
+            return True
+        name = party.name.casefold()
+        return any(name == own or name.endswith(" " + own) or own.endswith(" " + name) for own in self.names)
+
+
+def _disputed_side(ledger: Ledger, claim_id: int) -> tuple[int | None, Party | None]:
+    """The proposition a claim disputes, and the party most of its supporting claims come from."""
+    row = ledger.db.execute(
+        "SELECT proposition_id FROM proposition_claims WHERE claim_id = ? AND stance = 'disputes' ORDER BY score DESC LIMIT 1", (claim_id,)
+    ).fetchone()
+    if row is None:
+        return None, None
+    supporters = Counter(
+        Party(r["name"], r["id"]) for r in ledger.db.execute(
+            "SELECT s.id, s.name FROM proposition_claims pc JOIN claims c ON c.id = pc.claim_id JOIN speakers s ON s.id = c.speaker_id"
+            " WHERE pc.proposition_id = ? AND pc.stance = 'supports'", (row["proposition_id"],)
+        )
+    )
+    return row["proposition_id"], (supporters.most_common(1)[0][0] if supporters else None)
+
+
+def _claim_before(ledger: Ledger, row: Any, since: int, excluded: Excluded) -> Party | None:
+    """The speaker of the nearest claim before this one in its paragraph, by someone else: whose words `this` refutes
+    (an unnamed source too: `the narrative that is being spread`)."""
+    for earlier in ledger.db.execute(
+        "SELECT s.id, s.name FROM claims c JOIN speakers s ON s.id = c.speaker_id WHERE c.document_id = ? AND c.content_start < ?"
+        " AND c.content_start >= ? ORDER BY c.content_start DESC LIMIT 8",
+        (row["document_id"], row["content_start"], since),
+    ):
+        party = Party(earlier["name"], earlier["id"])
+        if not excluded.covers(party):
+            return party
+    return None
+
+
+def find_edges(ledger: Ledger) -> list[Edge]:
+    """Every discrediting claim of the latest documents as an edge, in claim order."""
+    parties = Parties(ledger)
+    likes = " OR ".join(["lower(c.content) LIKE ?"] * len(PREFILTER))
+    rows = ledger.db.execute(
+        "SELECT c.id, c.document_id, c.speaker_id, c.polarity, c.mode, c.content, c.content_start, s.name, s.affiliation, d.text"
+        " FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
+        f" WHERE d.latest = 1 AND c.mode != 'question' AND c.speaker_id IS NOT NULL AND ({likes}) ORDER BY c.id",
+        tuple(f"%{stem}%" for stem in PREFILTER),
+    ).fetchall()
+    edges: list[Edge] = []
+    mentions_of: dict[int, dict[str, Party]] = {}
+    for row in rows:
+        text = checkable.clean(row["content"])
+        found = discrediting_words(text, row["polarity"])
+        if found is None or checkable.is_question(row["content"]):
+            continue
+        words, at = found
+        if (words != "refutes" and REPORTED.search(text[:at])) or THIRD_PERSON_REFUTES.match(text):
+            continue
+        kind = "refutation" if words == "refutes" else kind_of(words)
+        mentions = mentions_of.setdefault(row["document_id"], parties.in_document(row["document_id"]))
+        excluded = Excluded(row["speaker_id"], {n.casefold() for n in (row["name"], row["affiliation"]) if n})
+        proposition, disputed = _disputed_side(ledger, row["id"])
+        target = _target(ledger, text, at, row, mentions, excluded, words == "refutes", disputed)
+        if target is None:
+            continue
+        edges.append(Edge(row["id"], row["speaker_id"], row["name"], target.speaker, target.name, kind, words, proposition, row["content"]))
+    return edges
+
+
+def _target(
+    ledger: Ledger, text: str, at: int, row: Any, mentions: dict[str, Party], excluded: Excluded, anaphoric: bool,
+    disputed: Party | None,
+) -> Party | None:
+    named = _found(text, mentions, excluded)
+    before = [party for position, party in named if position < at]
+    if before:
+        return before[-1]
+    if named:
+        return named[0][1]
+    paragraphs = row["text"][: row["content_start"]].split("\n")
+    context = "\n".join(paragraphs[-(LOOK_BACK_PARAGRAPHS + 1) :])
+    if anaphoric:
+        said_before = _claim_before(ledger, row, row["content_start"] - len(paragraphs[-1]), excluded)
+        if said_before is not None:
+            return said_before
+        if disputed is not None and not excluded.covers(disputed):
+            return disputed
+    earlier = _found(context, mentions, excluded)
+    if earlier:
+        return earlier[-1][1]
+    if disputed is not None and not excluded.covers(disputed):
+        return disputed
+    return None
+
+
+def refresh(ledger: Ledger) -> list[Edge]:
+    """Find the edges again and store them in place of the old ones (one transaction)."""
+    edges = find_edges(ledger)
+
+    def store() -> None:
+        ledger.db.execute("DELETE FROM discredits")
+        ledger.db.executemany(
+            "INSERT OR IGNORE INTO discredits (claim_id, source_id, target_id, target, kind, words, proposition_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(e.claim, e.source_id, e.target_id, e.target, e.kind, e.words, e.proposition) for e in edges],
+        )
+
+    ledger.write(store)
+    return edges

@@ -1,0 +1,86 @@
+"""The persuasion technique component: targets for training, spans and their techniques, claims' techniques."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from counterclaim.model import Claim, TechniqueUse, TextSpans
+from counterclaim.nlp.technique_training import word_targets
+from counterclaim.nlp.techniques import TECHNIQUES, ParagraphReading, claim_techniques, technique_spans
+from tests.conftest import SEED
+
+
+class Word:
+    def __init__(self, text: str, idx: int) -> None:
+        self.text, self.idx = text, idx
+
+
+def words(text: str) -> list[Word]:
+    out, at = [], 0
+    for piece in text.split():
+        at = text.index(piece, at)
+        out.append(Word(piece, at))
+        at += len(piece)
+    return out
+
+
+def test_training_targets_mark_merged_spans_in_bio_and_each_words_techniques():
+    tokens = words("They are evil traitors and liars .")
+    spans = [("Name_Calling,Labeling", 9, 22), ("Loaded_Language", 9, 13), ("Name_Calling,Labeling", 27, 33)]
+    tags, techniques = word_targets(tokens, spans)
+    assert tags == [0, 0, 1, 2, 0, 1, 0]
+    name_calling, loaded = TECHNIQUES.index("Name_Calling,Labeling"), TECHNIQUES.index("Loaded_Language")
+    assert techniques[2][name_calling] == techniques[2][loaded] == 1.0 and sum(techniques[2]) == 2.0
+    assert techniques[3][loaded] == 0.0 and techniques[1] == [0.0] * len(TECHNIQUES)
+
+
+def test_spans_come_from_bio_tags_and_a_run_another_technique_reads_best_is_its_own_span():
+    tokens = words("It is a sinister propaganda machine today")
+    span_probs = np.log(np.array([[0.9, 0.05, 0.05]] * 2 + [[0.1, 0.8, 0.1]] + [[0.1, 0.1, 0.8]] * 3 + [[0.9, 0.05, 0.05]]))
+    technique_probs = np.full((7, len(TECHNIQUES)), 0.01)
+    technique_probs[2:4, TECHNIQUES.index("Loaded_Language")] = 0.9
+    technique_probs[4:6, TECHNIQUES.index("Name_Calling,Labeling")] = 0.6
+    spans = technique_spans(ParagraphReading(tokens, span_probs, technique_probs))
+    whole, run = spans[0], spans[1]
+    text = "It is a sinister propaganda machine today"
+    assert text[whole.start : whole.end] == "a sinister propaganda machine" and whole.techniques[0] == "Loaded_Language"
+    assert text[run.start : run.end] == "propaganda machine" and run.techniques == ["Name_Calling,Labeling"]
+
+
+def test_a_claim_gets_the_techniques_of_spans_in_its_content_cut_to_it():
+    claim = Claim("d", "direct", "assert", TextSpans([(10, 30)], "x"))
+    from counterclaim.nlp.techniques import TechniqueSpan
+
+    uses = claim_techniques(claim, [TechniqueSpan(0, 15, ["Doubt"], [0.6]), TechniqueSpan(40, 50, ["Slogans"], [0.7])])
+    assert uses == [TechniqueUse("Doubt", [(10, 15)])]
+    record = Claim("d", "direct", "assert", TextSpans([(10, 30)], "x"), techniques=uses).to_json()
+    assert record["techniques"] == [{"technique": "Doubt", "spans": [[10, 15]]}]
+    assert Claim.from_json(record).shifted(5).techniques == [TechniqueUse("Doubt", [(15, 20)])]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/seed/panjshir-npr-2021-09-03.txt")
+def test_the_propaganda_machine_quote_uses_name_calling_and_loaded_language(extractor):
+    from counterclaim.ingest import read_document
+
+    extraction = next(extractor.extract([read_document(SEED)]))
+    text = extraction.document.text
+    quote = next(c for c in extraction.claims if c.content.text.startswith('"The Taliban propaganda machine'))
+    found = {use.technique: [text[s:e] for s, e in use.spans] for use in quote.techniques}
+    assert any("propaganda machine" in piece for piece in found.get("Name_Calling,Labeling", [])), found
+    assert "Loaded_Language" in found, found
+    assert all(doc_state is None for doc_state in [extractor.nlp("A test.")._.tagger_states])  # the component frees them
+
+
+def test_techniques_leave_the_claims_as_they_were(extractor):
+    """Keeping the tagger's states for the branch changes no tag: the same claims with the component and without it."""
+    from counterclaim.claims import ClaimExtractor
+    from counterclaim.ingest import read_document
+    from counterclaim.nlp.pipeline import load_pipeline
+    from tests.conftest import FIXTURES
+
+    documents = [read_document(FIXTURES / "interview.txt"), read_document(FIXTURES / "dam_article.txt")]
+    without = ClaimExtractor(load_pipeline(with_techniques=False))
+    strip = lambda claims: [{k: v for k, v in c.to_json().items() if k != "techniques"} for c in claims]  # noqa: E731
+    for with_them, plain in zip(extractor.extract(documents), without.extract(documents), strict=True):
+        assert strip(with_them.claims) == strip(plain.claims)
