@@ -28,9 +28,12 @@ eval: $(STAMP)
 	$(BIN)/counterclaim eval fnc1 --stances ../shared/data/fnc1/train_stances.csv --bodies ../shared/data/fnc1/train_bodies.csv --held-out
 	$(BIN)/counterclaim eval propositions tests/fixtures/halvek
 	$(BIN)/counterclaim eval propositions tests/fixtures/kessel_bridge
+	$(BIN)/counterclaim eval ptc ../shared/data/ptc --held-out
+	$(BIN)/counterclaim eval discredits tests/fixtures/discredits
 
 train: $(STAMP)
 	$(BIN)/counterclaim train attribution ../shared/data/polnear/train
+	$(BIN)/counterclaim train techniques ../shared/data/ptc --epochs 8  # after attribution: it branches off the tagger
 	$(BIN)/counterclaim train stance --fnc1 ../shared/data/fnc1 --emergent ../shared/data/emergent/train.csv --polnear ../shared/data/polnear/train
 
 benchmark: $(STAMP)
