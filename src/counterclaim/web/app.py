@@ -25,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from counterclaim import __version__
 from counterclaim.store import VERDICTS, Ledger
@@ -121,6 +122,11 @@ def create_app(db_path: str, token: str | None = None, link_uploads: bool = True
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
         response.headers.update(SECURITY_HEADERS)
         return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, problem: StarletteHTTPException) -> Response:
+        """A refusal as one line of text (a stale form, a missing page), as the command line says it."""
+        return PlainTextResponse(str(problem.detail), status_code=problem.status_code, headers=SECURITY_HEADERS)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, problem: RequestValidationError) -> Response:
