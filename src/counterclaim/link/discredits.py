@@ -2,14 +2,16 @@
 fabrications, not credible, or that refute them, stored as edges between parties.
 
 A claim discredits when its content has a discrediting word that no `not` takes back (`propaganda machine`, `not a
-credible source`, `lies`, `fake news`), or when it is an anaphoric denial (`We refute this.`, `dismissed the
-claim`). Questions never do. The edge goes from the claim's speaker to the party whose words are targeted, found
-in this order: a party named in the content, nearest before the word (`the Taliban propaganda machine`) or after
-it (`lies spread by the council`); for a refutation, the side the claim disputes in its proposition; for a pronoun
-or a bare noun (`it is not a credible source`, `calling the rumors propaganda`), the last party named before the
-claim in its paragraph or the two before; else the side it disputes. A party is a speaker of the ledger, by name or
-by a name it went by in that document; the speaker never targets themselves or their own group. The edge keeps the
-proposition the claim disputes, when it disputes one.
+credible source`, `lies`, `fake news`), or when it refutes: an anaphoric denial (`We refute this.`) or a denial of
+claims, reports or the like (`dismissed the union's claims`). Questions never do, nor a sentence that only tells of
+someone else's accusation (`The authority says your figures are fake news`, `He denied any reports`). The edge goes
+from the claim's speaker to the party whose words are targeted, found in this order: a party named in the content,
+nearest before the word (`the Taliban propaganda machine`), else the first after it; for a refutation, the speaker
+of the claim just before it in its paragraph, else the side it disputes in its proposition; for a pronoun or a bare
+noun (`it is not a credible source`, `calling the rumors propaganda`), the last party named in the claim's paragraph
+or the two before; else the side it disputes. Parties are the ledger's people and organisations, the groups they
+belong to, the names they went by in the document and an organisation's short forms; the speaker never targets
+themselves or their own group. The edge keeps the proposition the claim disputes, when it disputes one.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ REPORTED = re.compile(r"\b(?:says|said|say|claims|claimed|calls|called|accuses|a
 THIRD_PERSON_REFUTES = re.compile(
     r"^\W*(?:he|she|they|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)*)\s+(?:\w+\s+)?(?:denied|denies|dismissed|dismisses|rejected|rejects|refuted|refutes)\b"
 )
-# Candidates: claims whose content or cue has one of these stems (SQL LIKE), before the exact test in Python.
+# Candidates: denials, and claims whose content has one of these stems (SQL LIKE), before the exact test in Python.
 PREFILTER = ("propagand", "lie", "lying", "false", "untrue", "fabricat", "fake", "made", "baseless", "groundless", "nonsense", "rubbish",
              "disinformation", "misinformation", "hoax", "fiction", "myth", "smear", "slander", "wrong", "incorrect", "inaccurate",
              "not accurate", "not correct", "ridiculous", "absurd", "misleading", "distort", "cherry", "debunk", "bogus", "unfounded",
@@ -201,7 +203,7 @@ def find_edges(ledger: Ledger) -> list[Edge]:
     rows = ledger.db.execute(
         "SELECT c.id, c.document_id, c.speaker_id, c.polarity, c.mode, c.content, c.content_start, s.name, s.affiliation, d.text"
         " FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
-        f" WHERE d.latest = 1 AND c.mode != 'question' AND c.speaker_id IS NOT NULL AND ({likes}) ORDER BY c.id",
+        f" WHERE d.latest = 1 AND c.mode != 'question' AND c.speaker_id IS NOT NULL AND (c.polarity = 'deny' OR {likes}) ORDER BY c.id",
         tuple(f"%{stem}%" for stem in PREFILTER),
     ).fetchall()
     edges: list[Edge] = []
