@@ -84,3 +84,19 @@ def test_techniques_leave_the_claims_as_they_were(extractor):
     strip = lambda claims: [{k: v for k, v in c.to_json().items() if k != "techniques"} for c in claims]  # noqa: E731
     for with_them, plain in zip(extractor.extract(documents), without.extract(documents), strict=True):
         assert strip(with_them.claims) == strip(plain.claims)
+
+
+def test_speaker_rows_count_the_techniques_of_each_speakers_claims():
+    from counterclaim.claims import Extraction
+    from counterclaim.export.speakers import speaker_rows
+    from counterclaim.ingest import document_from_text
+    from counterclaim.model import Speaker
+
+    nazary = Speaker(id="ali-nazary", name="Ali Nazary", kind="person")
+    uses = [TechniqueUse("Loaded_Language", [(0, 4)]), TechniqueUse("Loaded_Language", [(6, 9)]), TechniqueUse("Doubt", [(0, 2)])]
+    claims = [
+        Claim("d", "direct", "assert", TextSpans([(0, 10)], "x"), speaker=nazary, techniques=uses),
+        Claim("d", "direct", "assert", TextSpans([(20, 30)], "y"), speaker=nazary, techniques=uses[:1]),
+    ]
+    [row] = speaker_rows(Extraction(document_from_text("d", "x" * 40), claims, [nazary]))
+    assert row["claims"] == 2 and row["techniques"] == {"Loaded_Language": 2, "Doubt": 1}  # claims, not spans

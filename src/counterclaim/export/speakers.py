@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
@@ -16,9 +17,18 @@ if TYPE_CHECKING:
 
 
 def speaker_rows(extraction: Extraction) -> list[dict]:
-    """Each speaker of the document as a record with its claim count, most claims first."""
+    """Each speaker of the document as a record with its claim count and how many of its claims use each persuasion
+    technique, most claims first."""
     counts = extraction.claim_counts()
-    rows = [{"doc_id": extraction.document.doc_id, **s.to_json(), "claims": counts.get(s.id, 0)} for s in extraction.speakers]
+    techniques: dict[str, Counter] = {}
+    for claim in extraction.claims:
+        if claim.speaker is not None:
+            techniques.setdefault(claim.speaker.id, Counter()).update({use.technique for use in claim.techniques})
+    rows = [
+        {"doc_id": extraction.document.doc_id, **s.to_json(), "claims": counts.get(s.id, 0),
+         "techniques": dict(techniques.get(s.id, Counter()).most_common())}
+        for s in extraction.speakers
+    ]
     return sorted(rows, key=lambda r: (-r["claims"], r["name"]))
 
 
