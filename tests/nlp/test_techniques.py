@@ -100,3 +100,23 @@ def test_speaker_rows_count_the_techniques_of_each_speakers_claims():
     ]
     [row] = speaker_rows(Extraction(document_from_text("d", "x" * 40), claims, [nazary]))
     assert row["claims"] == 2 and row["techniques"] == {"Loaded_Language": 2, "Doubt": 1}  # claims, not spans
+
+
+def test_a_short_training_run_writes_a_branch_that_loads_and_scores(tmp_path):
+    """The whole path of `train techniques` and `eval ptc` on two articles written here (one epoch, in a scratch folder)."""
+    from counterclaim.cli import main
+
+    (tmp_path / "toy-articles").mkdir()
+    texts = {"10": "Traitors Again\n\nThe council is a gang of traitors and liars.\nThey will never stop.\n",
+             "11": "A Quiet Day\n\nThe bridge opened on Monday.\nEveryone knows the mayor is a crook.\n"}
+    labels = []
+    for article, text in texts.items():
+        (tmp_path / "toy-articles" / f"article{article}.txt").write_text(text, encoding="utf-8")
+    labels.append(f"10\tName_Calling,Labeling\t{texts['10'].index('gang')}\t{texts['10'].index(' and liars')}")
+    labels.append(f"11\tName_Calling,Labeling\t{texts['11'].index('a crook')}\t{texts['11'].index('crook') + 5}")
+    (tmp_path / "toy-task2-TC.labels").write_text("\n".join(labels) + "\n", encoding="utf-8")
+    model = tmp_path / "model"
+    assert main(["train", "techniques", str(tmp_path), "--all", "--epochs", "1", "--depth", "1", "--model-dir", str(model)]) == 0
+    meta = __import__("json").loads((model / "techniques.json").read_text())
+    assert meta["depth"] == 1 and meta["articles"] == 2 and meta["attribution"]
+    assert main(["eval", "ptc", str(tmp_path), "--model-dir", str(model), "--json"]) == 0

@@ -18,6 +18,7 @@ from counterclaim.model import Document
 
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
+    from counterclaim.link.propositions import Proposition
     from counterclaim.store import Ledger
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -149,6 +150,16 @@ def extract_claims(
         for extraction in extractor.extract(documents(), on_error=failed):
             yield extraction
             progress.update(task, completed=min(len(files), read + len(failures) - listed_failures - unanalysed))
+
+
+def relink_showing_progress(ledger: Ledger, what: str = "embedding new claims, then reading new stances") -> list[Proposition]:
+    """`relink` with a progress bar on stderr: the ledger's propositions, what is new linked first."""
+    from counterclaim.link.propositions import relink
+
+    with progress_bar(None, what) as progress:
+        task = progress.add_task("link", total=None)
+        propositions, _ = relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+    return propositions
 
 
 def emit(items: list, fmt: str, write_table: Callable[[list, TextIO], None]) -> None:

@@ -18,6 +18,7 @@ from counterclaim.cli.common import (
     error,
     extract_claims,
     progress_bar,
+    relink_showing_progress,
     warn,
 )
 from counterclaim.ingest.text import DEFAULT_MAX_BYTES
@@ -89,16 +90,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _link(ledger: Ledger) -> str:
     """Link the ledger's new claims into its propositions, as `contested` would; what to add to the summary line."""
-    from counterclaim.link.propositions import relink
     from counterclaim.store import LedgerBusyError
 
-    with progress_bar(None, "linking: embedding new claims, then reading new stances") as progress:
-        task = progress.add_task("link", total=None)
-        try:
-            propositions, _ = relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
-        except LedgerBusyError as problem:
-            error(f"{problem}; the documents stay stored: run `counterclaim contested --db {ledger.path}` later to link them")
-            return ""
+    try:
+        propositions = relink_showing_progress(ledger, "linking: embedding new claims, then reading new stances")
+    except LedgerBusyError as problem:
+        error(f"{problem}; the documents stay stored: run `counterclaim contested --db {ledger.path}` later to link them")
+        return ""
     return f", {len(propositions)} propositions ({sum(p.contested for p in propositions)} contested)"
 
 

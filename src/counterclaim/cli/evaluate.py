@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from counterclaim.cli.common import EXIT_INPUT_ERROR, EXIT_OK, error, extract_claims, progress_bar
 from counterclaim.ingest.text import DEFAULT_MAX_BYTES
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
     from counterclaim.eval.polnear import GoldDocument
     from counterclaim.link.stance_data import StancePair
+    from counterclaim.store import Ledger
 
 
 def load_polnear(folder: str) -> list[GoldDocument] | None:
@@ -68,23 +73,36 @@ def cmd_eval_speakers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_eval_propositions(args: argparse.Namespace) -> int:
-    import tempfile
-
-    from counterclaim.eval.propositions import format_result, load_truth, score
-    from counterclaim.link.propositions import document_texts, link, load_units
+@contextlib.contextmanager
+def _corpus_ledger(folder: Path, failures: list[str]) -> Iterator[Ledger]:
+    """A scratch ledger holding a corpus's `docs/`, for scoring it against its `truth.json`."""
     from counterclaim.store import Ledger
 
-    folder = Path(args.folder)
-    try:
-        truth = load_truth(folder / "truth.json")
-    except (OSError, ValueError) as problem:
-        error(f"{folder}: {problem}" if isinstance(problem, OSError) else str(problem))
-        return EXIT_INPUT_ERROR
-    failures: list[str] = []
     with tempfile.TemporaryDirectory() as scratch, Ledger(Path(scratch) / "ledger.db") as ledger:
         for extraction in extract_claims([str(folder / "docs")], DEFAULT_MAX_BYTES, failures):
             ledger.add(extraction)
+        yield ledger
+
+
+def _truth(folder: Path, load: Callable[[Path], T]) -> T | None:
+    """A corpus's ground truth, or None after a one-line error."""
+    try:
+        return load(folder / "truth.json")
+    except (OSError, ValueError) as problem:
+        error(f"{folder}: {problem}" if isinstance(problem, OSError) else str(problem))
+        return None
+
+
+def cmd_eval_propositions(args: argparse.Namespace) -> int:
+    from counterclaim.eval.propositions import format_result, load_truth, score
+    from counterclaim.link.propositions import document_texts, link, load_units
+
+    folder = Path(args.folder)
+    truth = _truth(folder, load_truth)
+    if truth is None:
+        return EXIT_INPUT_ERROR
+    failures: list[str] = []
+    with _corpus_ledger(folder, failures) as ledger:
         units = load_units(ledger)
         result = score(link(units, document_texts(ledger)), units, truth)
     print(json.dumps(result, indent=2) if args.json else format_result(result))
@@ -92,23 +110,16 @@ def cmd_eval_propositions(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_discredits(args: argparse.Namespace) -> int:
-    import tempfile
-
     from counterclaim.eval.discredits import load_truth, score
     from counterclaim.link.discredits import find_edges
     from counterclaim.link.propositions import relink
-    from counterclaim.store import Ledger
 
     folder = Path(args.folder)
-    try:
-        truth = load_truth(folder / "truth.json")
-    except (OSError, ValueError) as problem:
-        error(f"{folder}: {problem}" if isinstance(problem, OSError) else str(problem))
+    truth = _truth(folder, load_truth)
+    if truth is None:
         return EXIT_INPUT_ERROR
     failures: list[str] = []
-    with tempfile.TemporaryDirectory() as scratch, Ledger(Path(scratch) / "ledger.db") as ledger:
-        for extraction in extract_claims([str(folder / "docs")], DEFAULT_MAX_BYTES, failures):
-            ledger.add(extraction)
+    with _corpus_ledger(folder, failures) as ledger:
         relink(ledger)
         result = score(((e.source, e.target, e.kind) for e in find_edges(ledger)), truth)
     if args.json:

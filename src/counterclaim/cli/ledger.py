@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from counterclaim.cli.common import DEFAULT_DB, EXIT_INPUT_ERROR, EXIT_OK, emit, error, open_ledger, progress_bar, warn
+from counterclaim.cli.common import DEFAULT_DB, EXIT_INPUT_ERROR, EXIT_OK, emit, error, open_ledger, progress_bar, relink_showing_progress, warn
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
@@ -45,15 +45,12 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def cmd_contested(args: argparse.Namespace) -> int:
     from counterclaim.export.contested import write_contested
-    from counterclaim.link.propositions import relink
 
     ledger = open_ledger(args.db)
     if ledger is None:
         return EXIT_INPUT_ERROR
     with ledger:
-        with progress_bar(None, "embedding new claims, then reading new stances") as progress:
-            task = progress.add_task("link", total=None)
-            propositions, _ = relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+        propositions = relink_showing_progress(ledger)
     shown = propositions if args.all else [p for p in propositions if p.contested]
     emit(shown, args.format, lambda items, out: write_contested(items, out, everything=args.all))
     return EXIT_OK
@@ -101,15 +98,12 @@ def cmd_versions(args: argparse.Namespace) -> int:
 def cmd_discredits(args: argparse.Namespace) -> int:
     from counterclaim.export.discredits import write_discredits
     from counterclaim.link.discredits import refresh
-    from counterclaim.link.propositions import relink
 
     ledger = open_ledger(args.db)
     if ledger is None:
         return EXIT_INPUT_ERROR
     with ledger:
-        with progress_bar(None, "linking new claims first (their sides name whom a refutation targets)") as progress:
-            task = progress.add_task("link", total=None)
-            relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+        relink_showing_progress(ledger, "linking new claims first (their sides name whom a refutation targets)")
         edges = refresh(ledger)
     emit(edges, args.format, write_discredits)
     return EXIT_OK

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.progress import Progress
 
 from counterclaim.cli.common import EXIT_INPUT_ERROR, EXIT_OK, stderr
 from counterclaim.cli.evaluate import _stance_pairs, load_polnear
+
+
+def stage_bars(progress: Progress) -> Callable[[str, int, int], None]:
+    """A progress callback `(stage, step, total)` that shows one bar per stage of a training run."""
+    tasks: dict[str, int] = {}
+
+    def advance(what: str, step: int, total: int) -> None:
+        if what not in tasks:
+            tasks[what] = progress.add_task(what, total=total)
+        progress.update(tasks[what], completed=step, total=total)
+
+    return advance
 
 
 def cmd_train_stance(args: argparse.Namespace) -> int:
@@ -23,13 +36,7 @@ def cmd_train_stance(args: argparse.Namespace) -> int:
     # the first articles of the split are kept for judging propositions on real text: never trained on
     articles = [[" ".join(g.text[s:e] for s, e in claim.content) for claim in g.claims] for g in polnear[args.keep_out :]]
     with Progress(console=stderr, transient=True) as progress:
-        tasks: dict[str, int] = {}
-
-        def advance(what: str, step: int, total: int) -> None:
-            if what not in tasks:
-                tasks[what] = progress.add_task(what, total=total)
-            progress.update(tasks[what], completed=step, total=total)
-
+        advance = stage_bars(progress)
         summary = train_stance(
             fnc, emergent, articles, Path(args.model_dir) if args.model_dir else None, seed=args.seed,
             only=set(args.only) if args.only else None, progress=advance,
@@ -76,13 +83,7 @@ def cmd_train_techniques(args: argparse.Namespace) -> int:
     note = "" if args.all else f"articles whose id is a multiple of {HELD_OUT_EVERY} held out ({len(articles) - len(kept)})"
     tagger, _ = load_network()
     with Progress(console=stderr, transient=True) as progress:
-        tasks: dict[str, int] = {}
-
-        def advance(what: str, step: int, total: int) -> None:
-            if what not in tasks:
-                tasks[what] = progress.add_task(what, total=total)
-            progress.update(tasks[what], completed=step, total=total)
-
+        advance = stage_bars(progress)
         meta = train_techniques(
             load_base_pipeline(), tagger, [(a.text, a.spans) for a in kept], Path(args.model_dir) if args.model_dir else None,
             epochs=args.epochs, learning_rate=args.learning_rate, rank=args.rank, depth=args.depth, seed=args.seed, held_out=note,

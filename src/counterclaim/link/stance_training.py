@@ -36,6 +36,7 @@ from counterclaim.link.stance_data import (
     passage,
     words,
 )
+from counterclaim.nlp.encoder import AdapterOptimizer
 
 UNRELATED_PER_HEADLINE = 3  # the two bodies sharing most words with a headline but unrelated to it, and one at random
 EMERGENT_REPEATS = 2  # Emergent's short pairs are most like a claim against a claim: seen twice an epoch
@@ -235,15 +236,11 @@ def train_upper(
         network.load_state_dict(start_from, strict=False)
     network.train()
     trainable = [p for p in network.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
     # batches of similar length, shuffled: little padding, and every batch a mix of sources
     order = sorted(range(len(states)), key=lambda n: (len(states[n]), rng.random()))
     groups = [order[i : i + batch_pairs] for i in range(0, len(order), batch_pairs)]
     total = len(groups) * epochs
-    warm_up = max(1, int(0.06 * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warm_up, max(0.0, (total - step) / max(1, total - warm_up)))
-    )
+    optimizer = AdapterOptimizer(trainable, learning_rate, total)
     loss_function = torch.nn.CrossEntropyLoss(weight=class_weights(labels))
     step = 0
     for _ in range(epochs):
@@ -251,11 +248,7 @@ def train_upper(
         for group in groups:
             hidden, mask = _stack([states[n] for n in group])
             loss = loss_function(network.upper(hidden, mask), torch.tensor([labels[n] for n in group]))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
+            optimizer.step(loss)
             step += 1
             if progress:
                 progress(what, step, total)

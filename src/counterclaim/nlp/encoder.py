@@ -41,3 +41,28 @@ def load_trained(network: Any, state: dict[str, Any], weights: Path) -> None:
         raise ValueError(f"{weights}: does not fit the network (missing {sorted(trained & set(missing))[:3]}, unexpected {unexpected[:3]})")
     network.merge_adapters()
     network.eval()
+
+
+class AdapterOptimizer:
+    """How every shipped adapter model is trained: AdamW (weight decay 0.01) over the trainable parameters, a linear
+    warm-up over the first 6% of steps and a linear decay after, gradients clipped at norm 1."""
+
+    def __init__(self, parameters: list[Any], learning_rate: float, total_steps: int) -> None:
+        import torch
+
+        self.parameters = parameters
+        self.optimizer = torch.optim.AdamW(parameters, lr=learning_rate, weight_decay=0.01)
+        warm_up = max(1, int(0.06 * total_steps))
+        self.schedule = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda step: min((step + 1) / warm_up, max(0.0, (total_steps - step) / max(1, total_steps - warm_up)))
+        )
+
+    def step(self, loss: Any) -> None:
+        """Back-propagate a batch's loss and take one step."""
+        import torch
+
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.parameters, 1.0)
+        self.optimizer.step()
+        self.schedule.step()
+        self.optimizer.zero_grad()

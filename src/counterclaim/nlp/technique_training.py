@@ -21,6 +21,7 @@ import torch
 from spacy.language import Language
 
 from counterclaim.nlp.attribution import AttributionNetwork, Window, batches, encode_paragraph, paragraph_sequences, tagger_words
+from counterclaim.nlp.encoder import AdapterOptimizer
 from counterclaim.nlp.techniques import SPAN_LABELS, TECHNIQUES, TechniqueBranch, attribution_fingerprint, model_paths, padded_states
 
 IGNORED = -100
@@ -110,13 +111,9 @@ def train_techniques(
             progress("reading", done + 1, len(reading))
     branch = TechniqueBranch(tagger.encoder.encoder.layer, depth=depth, rank=rank)
     trainable = [p for p in branch.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
     groups = batches(windows)
     total = len(groups) * epochs
-    warm_up = max(1, int(0.06 * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warm_up, max(0.0, (total - step) / max(1, total - warm_up)))
-    )
+    optimizer = AdapterOptimizer(trainable, learning_rate, total)
     # Words inside spans are about a tenth of PTC's: weighted up, so that a span is found where it is about as likely as not.
     span_loss = torch.nn.CrossEntropyLoss(weight=torch.tensor(SPAN_WEIGHTS), ignore_index=IGNORED)
     branch.train()
@@ -132,11 +129,7 @@ def train_techniques(
             shares = techniques / techniques.sum(dim=-1, keepdim=True).clamp(min=1.0)  # a word under two techniques: half each
             per_word = -(shares * torch.log_softmax(logits[..., len(SPAN_LABELS) :], dim=-1)).sum(dim=-1)
             loss = loss + (per_word * inside).sum() / inside.sum().clamp(min=1.0)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
+            optimizer.step(loss)
             step += 1
             if progress is not None:
                 progress("training", step, total)

@@ -31,6 +31,7 @@ from counterclaim.nlp.attribution import (
     paragraph_sequences,
     tagger_words,
 )
+from counterclaim.nlp.encoder import AdapterOptimizer
 
 # Inner roles win where annotations nest: a cue inside another claim's content stays a cue.
 ROLE_PRIORITY = {"Cue": 0, "Source": 1, "Content": 2}
@@ -114,13 +115,9 @@ def train_attribution(
     examples = labelled_windows(pairs, tokenizer)
     network = AttributionNetwork(rank=rank)
     trainable = [p for p in network.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
     groups = batches([window for window, _ in examples])
     total = len(groups) * epochs
-    warm_up = max(1, int(0.06 * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warm_up, max(0.0, (total - step) / max(1, total - warm_up)))
-    )
+    optimizer = AdapterOptimizer(trainable, learning_rate, total)
     loss_function = torch.nn.CrossEntropyLoss(ignore_index=IGNORED)
     started = time.perf_counter()
     network.train()
@@ -133,11 +130,7 @@ def train_attribution(
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bfloat16()):
                 logits = network(ids, mask)
             loss = loss_function(logits.float().flatten(0, 1), _subword_targets(batch, ids.shape[1]).flatten())
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
+            optimizer.step(loss)
             step += 1
             if progress is not None:
                 progress(step, total)

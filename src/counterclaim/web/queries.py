@@ -41,6 +41,33 @@ class Filters:
         return {name: getattr(self, name) for name in self.__slots__ if getattr(self, name) not in ("", None)}
 
 
+# Each filter a listing can take, as an SQL condition over its aliases (c: claims, d: documents, s: speakers) and how
+# the value from the URL becomes the parameter.
+CONDITIONS: dict[str, tuple[str, Any]] = {
+    "outlet": ("d.site = ?", str),
+    "kind": ("d.kind = ?", str),
+    "since": ("d.date >= ?", str),
+    "until": ("substr(d.date, 1, 10) <= ?", str),
+    "speaker": ("s.name LIKE ?", lambda value: f"%{value}%"),
+    "affiliation": ("s.affiliation LIKE ?", lambda value: f"%{value}%"),
+    "polarity": ("c.polarity = ?", str),
+    "stance": ("EXISTS (SELECT 1 FROM proposition_claims pc WHERE pc.claim_id = c.id AND pc.stance = ?)", str),
+    "document": ("c.document_id = ?", int),
+}
+
+
+def conditions(filters: Filters, names: tuple[str, ...]) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions and parameters of the given filters that are set, latest versions of documents only."""
+    where, params = ["d.latest = 1"], []
+    for name in names:
+        value = getattr(filters, name)
+        if value not in ("", None):
+            sql, convert = CONDITIONS[name]
+            where.append(sql)
+            params.append(convert(value))
+    return where, params
+
+
 def _offset(page: int, size: int) -> int:
     return (max(page, 1) - 1) * size
 
@@ -62,19 +89,7 @@ def overview(db: sqlite3.Connection) -> dict[str, Any]:
 
 def documents(db: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
     """The latest version of each document with its claim and denial counts, filtered by outlet, kind, date and words."""
-    where, params = ["d.latest = 1"], []
-    if filters.outlet:
-        where.append("d.site = ?")
-        params.append(filters.outlet)
-    if filters.kind:
-        where.append("d.kind = ?")
-        params.append(filters.kind)
-    if filters.since:
-        where.append("d.date >= ?")
-        params.append(filters.since)
-    if filters.until:
-        where.append("substr(d.date, 1, 10) <= ?")
-        params.append(filters.until)
+    where, params = conditions(filters, ("outlet", "kind", "since", "until"))
     if filters.q:
         where.append("(d.title LIKE ? OR d.doc_id LIKE ?)")
         params += [f"%{filters.q}%"] * 2
@@ -517,33 +532,11 @@ def outlet_record(db: sqlite3.Connection, outlet: str) -> dict[str, int]:
 
 def search(db: sqlite3.Connection, filters: Filters) -> dict[str, Any]:
     """Claims by words of their content and by speaker, affiliation, polarity, stance, document, outlet and date."""
-    where, params = ["d.latest = 1"], []
+    where, params = conditions(filters, ("speaker", "affiliation", "polarity", "stance", "document", "outlet", "since", "until"))
     query = fts_query(filters.q)
     if query:
         where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
         params.append(query)
-    for column, value in (("s.name", filters.speaker), ("s.affiliation", filters.affiliation)):
-        if value:
-            where.append(f"{column} LIKE ?")
-            params.append(f"%{value}%")
-    if filters.polarity:
-        where.append("c.polarity = ?")
-        params.append(filters.polarity)
-    if filters.stance:
-        where.append("EXISTS (SELECT 1 FROM proposition_claims pc WHERE pc.claim_id = c.id AND pc.stance = ?)")
-        params.append(filters.stance)
-    if filters.document is not None:
-        where.append("c.document_id = ?")
-        params.append(filters.document)
-    if filters.outlet:
-        where.append("d.site = ?")
-        params.append(filters.outlet)
-    if filters.since:
-        where.append("d.date >= ?")
-        params.append(filters.since)
-    if filters.until:
-        where.append("substr(d.date, 1, 10) <= ?")
-        params.append(filters.until)
     rows = db.execute(
         f"SELECT {CLAIM_COLUMNS}{CLAIM_JOINS} WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT ? OFFSET ?",
         (*params, SEARCH_PAGE + 1, _offset(filters.page, SEARCH_PAGE)),
