@@ -206,3 +206,15 @@ def test_ingest_reads_feeds_web_archives_and_json_lines_once_each_story_with_eve
     places = sqlite3.connect(db).execute("SELECT p.url, p.site FROM document_paths p JOIN documents d ON d.id = p.document_id"
                                          " WHERE d.url = 'https://a.example/one' ORDER BY p.rowid").fetchall()
     assert places == [("https://a.example/one", None), ("https://c.example/copy", "C Daily")]
+
+
+def test_extract_explain_shows_the_tags_and_the_rules_behind_each_claim(capsys):
+    from counterclaim import cli
+
+    assert cli.main(["extract", "--explain", str(fixture_path("contested") / "council.txt")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("== council\ntags:\n")
+    assert "[CUE denied]" in out and "[SOURCE Mira Castell" in out
+    denial = out[out.index(" deny (") :]
+    assert "cue: it governs the content in the parse" in denial.split("\n  council#")[0]
+    assert "polarity: the cue `denied` denies" in out

@@ -165,6 +165,14 @@ class ClaimExtractor:
                     on_error(part.document, failure)
                 claims, speakers, failure = [], {}, None
 
+    def explained(self, document: Document) -> Iterator[tuple[int, Doc]]:
+        """Each part of a document as the pipeline leaves it (tags, claims, notes on each claim), with where the part starts:
+        what `counterclaim extract --explain` prints. Raises what the pipeline raises."""
+        for part, doc, problem in self._processed(_parts([document])):
+            if problem is not None:
+                raise problem
+            yield part.start, doc
+
     def extract_one(self, document: Document) -> list[Claim]:
         """Claims of a single document."""
         return next(self.extract([document])).claims

@@ -116,6 +116,11 @@ def expand(paths: list[str], failures: list[str]) -> list[str]:
     return files
 
 
+def read_inputs(paths: list[str], max_bytes: int, failures: list[str], encoding: str | None = None) -> Iterator[Document]:
+    """The documents of files and folders, each unreadable one reported and added to `failures`."""
+    return _read_documents(expand(paths, failures), max_bytes, encoding, failures)
+
+
 def extract_claims(
     paths: list[str], max_bytes: int, failures: list[str], keep: Callable[[Document], bool] | None = None, encoding: str | None = None
 ) -> Iterator[Extraction]:

@@ -18,6 +18,7 @@ from counterclaim.cli.common import (
     error,
     extract_claims,
     progress_bar,
+    read_inputs,
     relink_showing_progress,
     warn,
 )
@@ -34,9 +35,29 @@ DEMO_FOLDER = "examples"
 def cmd_extract(args: argparse.Namespace) -> int:
     from counterclaim.export import WRITERS
 
+    if args.explain:
+        return _explain(args)
     failures: list[str] = []
     claims = (c for extraction in extract_claims(args.files, args.max_bytes, failures, encoding=args.encoding) for c in extraction.claims)
     WRITERS[args.format](claims, sys.stdout)
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """`extract --explain`: the tagger's tags and the rules behind each claim, document by document."""
+    from counterclaim.claims import ClaimExtractor, analysis_failure
+    from counterclaim.export.explain import write_explanation
+
+    failures: list[str] = []
+    extractor = ClaimExtractor()
+    for document in read_inputs(args.files, args.max_bytes, failures, args.encoding):
+        try:
+            parts = list(extractor.explained(document))
+        except Exception as problem:  # a bug, not the user's input: reported on one line, the rest goes on
+            error(analysis_failure(document, problem))
+            failures.append(document.path or document.doc_id)
+            continue
+        write_explanation(document.doc_id, parts, sys.stdout)
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
@@ -171,6 +192,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     extract = commands.add_parser("extract", help="list the attributed claims of files (text, HTML, transcripts)")
     add_input_options(extract)
     extract.add_argument("--format", choices=("jsonl", "json", "table", "csv"), default="jsonl", help="output format (default: jsonl)")
+    extract.add_argument(
+        "--explain", action="store_true", help="instead of the claims: the tagger's tags and, for each claim, the rules that tied and cut it",
+    )
     extract.set_defaults(run=cmd_extract)
 
     speakers = commands.add_parser("speakers", help="list each document's speakers: roles, affiliations, aliases, claim counts")

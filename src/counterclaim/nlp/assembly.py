@@ -12,7 +12,7 @@ source of the cue's sentence, else the cue's subject in the parse.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
@@ -28,6 +28,7 @@ class Attribution:
     contents: list[Span]
     cue: Span | None = None
     source: Span | None = None
+    notes: list[str] = field(default_factory=list)  # why the parts are tied as they are (`counterclaim extract --explain`)
 
 
 def _ancestors(token: Token, limit: int = MAX_ANCESTOR_DEPTH) -> Iterator[Token]:
@@ -71,8 +72,8 @@ def _distance(a: Span, b: Span) -> int:
     return 0
 
 
-def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph_of: list[int]) -> Span | None:
-    """The governing cue, else the nearest in the content's sentences or one beside them.
+def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph_of: list[int]) -> tuple[Span | None, str]:
+    """The governing cue, else the nearest in the content's sentences or one beside them; and why it was chosen.
 
     A cue is never taken from a later paragraph: a paragraph without a cue
     continues the quotation of the paragraph before it.
@@ -80,13 +81,18 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
     first, last = sentence_of[content.start], sentence_of[content.end - 1]
     paragraph = paragraph_of[content.start]
     nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1 and paragraph_of[c.start] == paragraph]
+    where = "its paragraph"
     if not nearby:
         nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last and paragraph_of[c.start] == paragraph - 1]
+        where = "the paragraph before"
     if not nearby:
-        return None
+        return None, "no cue in its sentence, the sentences beside it or the paragraph before"
     governing = [c for c in nearby if _governs(c, content) or _governs(content, c)]
-    pool = governing or [c for c in nearby if first <= sentence_of[c.start] <= last] or nearby
-    return min(pool, key=lambda c: (_distance(c, content), c.start))
+    within = [c for c in nearby if first <= sentence_of[c.start] <= last]
+    pool = governing or within or nearby
+    reason = ("it governs the content in the parse" if governing else "the nearest cue in the content's sentences" if within
+              else "the nearest cue in a sentence beside the content")
+    return min(pool, key=lambda c: (_distance(c, content), c.start)), f"{reason} ({where})"
 
 
 def _subject_of(cue: Span) -> Span | None:
@@ -107,8 +113,8 @@ def _subject_of(cue: Span) -> Span | None:
     return None
 
 
-def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: set[int]) -> Span | None:
-    """The tagged source holding the cue's subject, else the nearest of its sentence, else the subject in the parse."""
+def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: set[int]) -> tuple[Span | None, str]:
+    """The tagged source holding the cue's subject, else the nearest of its sentence, else the subject in the parse; and why."""
     sentence = sentence_of[cue.start]
     same = [s for s in sources if sentence_of[s.start] == sentence]
     if same:
@@ -116,8 +122,11 @@ def _pick_source(cue: Span, sources: list[Span], sentence_of: list[int], taken: 
         holding_subject = [s for s in same if any(t.i in subjects for t in s)]
         governed = holding_subject or [s for s in same if _governs(cue, s)]
         free = [s for s in (governed or same) if s.start not in taken] or governed or same
-        return min(free, key=lambda s: (_distance(s, cue), s.start))
-    return _subject_of(cue)
+        reason = ("the tagged source holding the cue's subject" if holding_subject else "a tagged source the cue governs" if governed
+                  else "the nearest tagged source of the cue's sentence")
+        return min(free, key=lambda s: (_distance(s, cue), s.start)), reason
+    subject = _subject_of(cue)
+    return subject, "no tagged source in the cue's sentence: the cue's subject in the parse" if subject is not None else "no source found"
 
 
 def _opens_paragraph_with_quote(content: Span, paragraph_of: list[int]) -> bool:
@@ -148,15 +157,18 @@ def _carried_quote(content: Span, attributed: list[Attribution], paragraph_of: l
     return None
 
 
-def _join_touching(contents: list[Span]) -> list[Span]:
-    """Content spans with no token between them are one content: `denied [reports] [that X]` is a denial of `reports that X`."""
+def _join_touching(contents: list[Span]) -> tuple[list[Span], set[int]]:
+    """Content spans with no token between them are one content: `denied [reports] [that X]` is a denial of `reports that X`.
+    Also the starts of the contents so joined."""
     joined: list[Span] = []
+    merged: set[int] = set()
     for content in sorted(contents, key=lambda c: c.start):
         if joined and joined[-1].end == content.start:
             joined[-1] = content.doc[joined[-1].start : content.end]
+            merged.add(joined[-1].start)
         else:
             joined.append(content)
-    return joined
+    return joined, merged
 
 
 def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
@@ -168,20 +180,23 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     by_role: dict[str, list[Span]] = {"CONTENT": [], "CUE": [], "SOURCE": []}
     for rs in role_spans:
         by_role[rs.role].append(doc[rs.start : rs.end])
-    by_role["CONTENT"] = _join_touching(by_role["CONTENT"])
+    by_role["CONTENT"], merged = _join_touching(by_role["CONTENT"])
     grouped: dict[int, Attribution] = {}
     loose: list[Attribution] = []
     for content in by_role["CONTENT"]:
-        cue = _pick_cue(content, by_role["CUE"], sentence_of, paragraph_of)
+        cue, why = _pick_cue(content, by_role["CUE"], sentence_of, paragraph_of)
+        notes = ["content: tagged pieces with nothing between them, joined"] if content.start in merged else []
         if cue is None:
-            loose.append(Attribution([content]))
+            loose.append(Attribution([content], notes=[*notes, f"cue: {why}"]))
         elif cue.start in grouped:
             grouped[cue.start].contents.append(content)
+            grouped[cue.start].notes += [*notes, f"content: another piece on the same cue ({why})"]
         else:
-            grouped[cue.start] = Attribution([content], cue=cue)
+            grouped[cue.start] = Attribution([content], cue=cue, notes=[*notes, f"cue: {why}"])
     taken: set[int] = set()
     for attribution in grouped.values():
-        attribution.source = _pick_source(attribution.cue, by_role["SOURCE"], sentence_of, taken)
+        attribution.source, why = _pick_source(attribution.cue, by_role["SOURCE"], sentence_of, taken)
+        attribution.notes.append(f"source: {why}")
         if attribution.source is not None:
             taken.add(attribution.source.start)
     attributed = sorted(grouped.values(), key=lambda a: a.contents[-1].end)
@@ -190,11 +205,13 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
         carried = _carried_quote(content, attributed, paragraph_of)
         if carried is not None:
             attribution.cue, attribution.source = carried.cue, carried.source
+            attribution.notes.append("cue and source: a paragraph that reopens the quotation continues the one before")
             continue
         sentence = sentence_of[content.start]
         near = [s for s in by_role["SOURCE"] if sentence_of[s.start] == sentence]
         if near:
             attribution.source = min(near, key=lambda s: _distance(s, content))
+            attribution.notes.append("source: the nearest tagged source of its sentence (no cue)")
     result = list(grouped.values()) + loose
     result.sort(key=lambda a: a.contents[0].start)
     return result

@@ -96,5 +96,8 @@ class ParticipleClaims:
         found = participle_claims(doc)
         if found:
             doc._.claims = [c for c in doc._.claims or [] if not any(_swallowed(c, verb) for verb, _ in found)]
-            add_claims(doc, [claim for _, claims in found for claim in claims])
+            add_claims(
+                doc, [claim for _, claims in found for claim in claims],
+                note="a participle clause (`..., calling the rumors propaganda`) with the subject of its sentence",
+            )
         return doc

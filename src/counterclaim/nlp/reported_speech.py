@@ -16,7 +16,7 @@ from counterclaim.nlp.assembly import Attribution, assemble
 from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
 
-for _name, _default in (("doc_id", ""), ("turns", None), ("claims", None)):
+for _name, _default in (("doc_id", ""), ("turns", None), ("claims", None), ("claim_notes", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -83,32 +83,40 @@ def _text_spans(doc: Doc, spans: list[Span]) -> TextSpans:
     return TextSpans.from_offsets(doc_text(doc), [trimmed_offsets(s) for s in spans])
 
 
-def claims_from_attribution(doc: Doc, attribution: Attribution) -> list[Claim]:
-    """One claim per coordinated clause of the attribution's content."""
+def claims_from_attribution(doc: Doc, attribution: Attribution) -> list[tuple[Claim, list[str]]]:
+    """One claim per coordinated clause of the attribution's content, each with the notes of how it was made."""
     deny = is_denial(attribution.cue)
     pieces = [attribution.contents]
     if len(attribution.contents) == 1:
         pieces = [[part] for part in split_coordinated(attribution.contents[0])]
     claims = []
     for contents in pieces:
+        notes = list(attribution.notes)
+        if len(pieces) > 1:
+            notes.append(f"content: one of {len(pieces)} clauses coordinated with `and that`")
         if deny:
-            contents = [denied_proposition(contents[0]), *contents[1:]]
+            denied = denied_proposition(contents[0])
+            if denied.start != contents[0].start:
+                notes.append(f"polarity: a denial of `{contents[0].text}`: the content is what the reports say, `{denied.text}`")
+            else:
+                notes.append(f"polarity: the cue `{attribution.cue.text}` denies")
+            contents = [denied, *contents[1:]]
         content = _text_spans(doc, contents)
-        claims.append(
-            Claim(
-                doc_id=doc._.doc_id,
-                mode=claim_mode(content.spans, doc._.quotes or []),
-                polarity="deny" if deny else "assert",
-                content=content,
-                cue=_text_spans(doc, [attribution.cue]) if attribution.cue is not None else None,
-                source=_text_spans(doc, [attribution.source]) if attribution.source is not None else None,
-            )
+        claim = Claim(
+            doc_id=doc._.doc_id,
+            mode=claim_mode(content.spans, doc._.quotes or []),
+            polarity="deny" if deny else "assert",
+            content=content,
+            cue=_text_spans(doc, [attribution.cue]) if attribution.cue is not None else None,
+            source=_text_spans(doc, [attribution.source]) if attribution.source is not None else None,
         )
+        claims.append((claim, ["tagger: the content, cue and source spans the attribution tagger marked", *notes]))
     return claims
 
 
-def add_claims(doc: Doc, new_claims: list[Claim]) -> None:
-    """Add claims to `doc._.claims`, skipping any with the same content and source, in text order."""
+def add_claims(doc: Doc, new_claims: list[Claim], note: str = "") -> None:
+    """Add claims to `doc._.claims`, skipping any with the same content and source, in text order; `note` says which
+    rule made them (`counterclaim extract --explain`)."""
     claims = list(doc._.claims or [])
     seen = {(c.content.start, c.content.end, c.source.start if c.source else None) for c in claims}
     for claim in new_claims:
@@ -116,8 +124,17 @@ def add_claims(doc: Doc, new_claims: list[Claim]) -> None:
         if key not in seen:
             seen.add(key)
             claims.append(claim)
+            if note:
+                note_claim(doc, claim, note)
     claims.sort(key=lambda c: (c.content.start, c.content.end))
     doc._.claims = claims
+
+
+def note_claim(doc: Doc, claim: Claim, note: str) -> None:
+    """Keep a line on why a claim is as it is, by its id, for `counterclaim extract --explain`."""
+    if doc._.claim_notes is None:
+        doc._.claim_notes = {}
+    doc._.claim_notes.setdefault(claim.claim_id, []).append(note)
 
 
 @Language.factory("counterclaim_reported_speech")
@@ -129,7 +146,11 @@ class ReportedSpeech:
 
     def __call__(self, doc: Doc) -> Doc:
         claims: list[Claim] = []
+        doc._.claim_notes = {}
         for attribution in assemble(doc, doc._.attribution_spans or []):
-            claims.extend(claims_from_attribution(doc, attribution))
+            for claim, notes in claims_from_attribution(doc, attribution):
+                claims.append(claim)
+                for note in notes:
+                    note_claim(doc, claim, note)
         doc._.claims = claims
         return doc

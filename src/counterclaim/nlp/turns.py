@@ -65,7 +65,10 @@ class TurnClaims:
         labels = [(t.label_start, t.label_end) for t in turns if t.label_start is not None]
         if labels:  # the tagger reads `NAME: text` as an attribution too; the turn's own claims replace it
             doc._.claims = [c for c in doc._.claims or [] if c.source is None or not any(_overlaps(c.source.spans, label) for label in labels)]
-        add_claims(doc, [claim for turn in turns for claim in turn_claims(doc, turn)])
+        add_claims(
+            doc, [claim for turn in turns for claim in turn_claims(doc, turn)],
+            note="a statement of a transcript turn, said by the turn's speaker",
+        )
         return doc
 
 

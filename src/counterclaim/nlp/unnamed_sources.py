@@ -90,5 +90,5 @@ class UnnamedSources:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        add_claims(doc, unnamed_claims(doc))
+        add_claims(doc, unnamed_claims(doc), note="an unnamed source: `reports that X`, `rumors of X` as a claim of its own")
         return doc
