@@ -84,6 +84,7 @@ def test_a_newsroom_session_on_the_reference_document(server, page):
     expect(page.locator("h1")).to_contain_text("Panjshir")
     page.locator("article.text a[data-claim]", has_text="has not been breached").first.click()
     expect(page.locator(".claim-detail.open")).to_contain_text("Ali Nazary")
+    page.wait_for_timeout(800)  # the list of claims scrolls smoothly to the one opened
     shoot(page, "document-view")
 
     page.click("nav >> text=Contested")

@@ -9,7 +9,10 @@ function openClaim(id) {
   const detail = document.getElementById(`claim-${id}`);
   if (detail) {
     detail.classList.add("open");
-    detail.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    // scroll the list of claims beside the text, not the page: the words clicked stay where they are
+    const list = detail.closest("aside.claims");
+    if (list) list.scrollTo({ top: detail.offsetTop - list.offsetTop - 8, behavior: "smooth" });
+    else detail.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 }
 
