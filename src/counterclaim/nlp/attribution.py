@@ -217,7 +217,49 @@ class LowRankAdapter(nn.Module):
         return self.base
 
 
-class AttributionNetwork(nn.Module):
+def adapted_layers(blocks: Iterable[nn.Module]) -> Iterator[tuple[nn.Module, str]]:
+    """Each linear layer of these encoder blocks that gets an adapter, as its parent module and attribute name."""
+    for block in blocks:
+        for path in ADAPTED_LAYERS:
+            parent_path, _, name = path.rpartition(".")
+            yield block.get_submodule(parent_path), name
+
+
+class AdaptedModule(nn.Module):
+    """Frozen encoder blocks with low-rank adapters in their linear layers and trainable layer norms, and an output
+    layer: the shape of every model trained here, of which only what training changed ships."""
+
+    def adapted_blocks(self) -> Iterable[nn.Module]:
+        raise NotImplementedError
+
+    def add_adapters(self, frozen: nn.Module, rank: int) -> None:
+        """Freeze `frozen`, then give its blocks' linear layers adapters and make its layer norms trainable."""
+        frozen.requires_grad_(False)
+        for parent, name in adapted_layers(self.adapted_blocks()):
+            setattr(parent, name, LowRankAdapter(getattr(parent, name), rank))
+        for module in frozen.modules():
+            if isinstance(module, nn.LayerNorm):
+                module.requires_grad_(True)
+
+    def trained_state(self) -> dict[str, torch.Tensor]:
+        """What training changed, and all that ships: adapters, layer norms, the output layer."""
+        return {name: p.detach().clone().contiguous() for name, p in self.named_parameters() if p.requires_grad}
+
+    def merge_adapters(self) -> None:
+        """Fold every adapter into its layer, for reading at the plain encoder's cost."""
+        for parent, name in adapted_layers(self.adapted_blocks()):
+            setattr(parent, name, getattr(parent, name).merged())
+
+
+def first_subwords(values: np.ndarray, window: Window, unknown: np.ndarray) -> np.ndarray:
+    """One window's rows of per-subword values taken at each word's first subword (`unknown` for a word with none)."""
+    first = np.array(window.first)
+    words = values[np.maximum(first, 0)]
+    words[first < 0] = unknown
+    return words
+
+
+class AttributionNetwork(AdaptedModule):
     """MiniLM with adapters in every block and a linear layer from each subword's vector to the tag scores."""
 
     def __init__(self, rank: int, dropout: float = 0.1, outputs: int = len(LABELS)) -> None:
@@ -225,12 +267,7 @@ class AttributionNetwork(nn.Module):
         from transformers import AutoModel
 
         self.encoder = AutoModel.from_pretrained(minilm_path())
-        self.encoder.requires_grad_(False)
-        for parent, name in self._adapted_layers():
-            setattr(parent, name, LowRankAdapter(getattr(parent, name), rank))
-        for module in self.encoder.modules():
-            if isinstance(module, nn.LayerNorm):
-                module.requires_grad_(True)
+        self.add_adapters(self.encoder, rank)
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.encoder.config.hidden_size, outputs)
         self.kept_depth = 1  # states kept for a branch are the input of this many final blocks
@@ -243,21 +280,8 @@ class AttributionNetwork(nn.Module):
             states.append(output.hidden_states[-(self.kept_depth + 1)])
         return self.head(self.dropout(output.last_hidden_state))
 
-    def trained_state(self) -> dict[str, torch.Tensor]:
-        """What training changed, and all that ships: adapters, layer norms, the output layer."""
-        return {name: p.detach().clone().contiguous() for name, p in self.named_parameters() if p.requires_grad}
-
-    def _adapted_layers(self) -> Iterator[tuple[nn.Module, str]]:
-        """Each adapted linear layer as its parent module and attribute name."""
-        for block in self.encoder.encoder.layer:
-            for path in ADAPTED_LAYERS:
-                parent_path, _, name = path.rpartition(".")
-                yield block.get_submodule(parent_path), name
-
-    def merge_adapters(self) -> None:
-        """Fold every adapter into its layer, for tagging at the plain encoder's cost."""
-        for parent, name in self._adapted_layers():
-            setattr(parent, name, getattr(parent, name).merged())
+    def adapted_blocks(self) -> Iterable[nn.Module]:
+        return self.encoder.encoder.layer
 
     def word_log_probs(self, windows: list[Window], states: list[np.ndarray | None] | None = None) -> list[np.ndarray]:
         """For each window, the log-probability of each tag for each word (from its first subword); `states` as in `per_word`.
@@ -280,10 +304,7 @@ class AttributionNetwork(nn.Module):
                 kept: list[torch.Tensor] | None = [] if states is not None else None
                 values = read(self(ids, mask, kept)).numpy()
                 for row, n in enumerate(group):
-                    first = np.array(windows[n].first)
-                    words = values[row, np.maximum(first, 0)]
-                    words[first < 0] = unknown
-                    results[n] = words
+                    results[n] = first_subwords(values[row], windows[n], unknown)
                     if states is not None and kept:
                         states[n] = kept[0][row, : len(windows[n].ids)].numpy().copy()
         return results
@@ -310,8 +331,24 @@ def load_network(model_dir: Path | None = None) -> tuple[AttributionNetwork, dic
     return network, meta
 
 
+class BatchedComponent:
+    """A spaCy component that reads documents a batch at a time (`_tag`), so that short ones share forward passes."""
+
+    def _tag(self, docs: list[Doc]) -> None:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._tag([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 8) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            self._tag(batch)
+            yield from batch
+
+
 @Language.factory("counterclaim_attribution", default_config={"model_dir": None, "keep_states": 0})
-class AttributionTagger:
+class AttributionTagger(BatchedComponent):
     """Tags source, cue and content tokens; results in `doc._.attribution_spans`. With `keep_states` = N, each
     paragraph's windows and their input to the encoder's last N blocks stay on the doc (`doc._.tagger_states`) for the
     technique component, which takes them away."""
@@ -324,16 +361,6 @@ class AttributionTagger:
         self.network, self.meta = load_network(Path(model_dir) if model_dir else None)
         self.network.kept_depth = max(1, keep_states)
         self.tokenizer = AutoTokenizer.from_pretrained(minilm_path())
-
-    def __call__(self, doc: Doc) -> Doc:
-        self._tag([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 8) -> Iterator[Doc]:
-        """Tags a batch of documents at a time, so short documents share forward passes."""
-        for batch in minibatch(docs, size=batch_size):
-            self._tag(batch)
-            yield from batch
 
     def _tag(self, docs: list[Doc]) -> None:
         paragraphs = [(doc, tokens) for doc in docs for tokens in paragraph_sequences(doc)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,17 +28,17 @@ import numpy as np
 import torch
 from spacy.language import Language
 from spacy.tokens import Doc, Token
-from spacy.util import minibatch
 from torch import nn
 
 from counterclaim.model import Claim, TechniqueUse
 from counterclaim.nlp.attribution import (
-    ADAPTED_LAYERS,
+    AdaptedModule,
     AttributionNetwork,
-    LowRankAdapter,
+    BatchedComponent,
     Window,
     batches,
     encode_paragraph,
+    first_subwords,
     paragraph_sequences,
     tagger_words,
     tags_to_spans,
@@ -82,26 +82,18 @@ class ParagraphReading:
     technique_probs: np.ndarray
 
 
-class TechniqueBranch(nn.Module):
+class TechniqueBranch(AdaptedModule):
     """Copies of the tagger encoder's last `depth` blocks with adapters in their linear layers, and the output layer."""
 
     def __init__(self, encoder_blocks: nn.ModuleList, depth: int, rank: int, dropout: float = 0.1) -> None:
         super().__init__()
         self.blocks = nn.ModuleList(copy.deepcopy(block) for block in list(encoder_blocks)[-depth:])
-        self.blocks.requires_grad_(False)
-        for parent, name in self._adapted_layers():
-            setattr(parent, name, LowRankAdapter(getattr(parent, name), rank))
-        for module in self.blocks.modules():
-            if isinstance(module, nn.LayerNorm):
-                module.requires_grad_(True)
+        self.add_adapters(self.blocks, rank)
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(encoder_blocks[-1].output.dense.out_features, OUTPUTS)
 
-    def _adapted_layers(self) -> Iterator[tuple[nn.Module, str]]:
-        for block in self.blocks:
-            for path in ADAPTED_LAYERS:
-                parent_path, _, name = path.rpartition(".")
-                yield block.get_submodule(parent_path), name
+    def adapted_blocks(self) -> Iterable[nn.Module]:
+        return self.blocks
 
     def forward(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         additive = (1.0 - mask[:, None, None, :].to(states.dtype)) * torch.finfo(states.dtype).min
@@ -110,13 +102,6 @@ class TechniqueBranch(nn.Module):
             hidden = block(hidden, attention_mask=additive)
             hidden = hidden[0] if isinstance(hidden, tuple) else hidden
         return self.head(self.dropout(hidden))
-
-    def trained_state(self) -> dict[str, torch.Tensor]:
-        return {name: p.detach().clone().contiguous() for name, p in self.named_parameters() if p.requires_grad}
-
-    def merge_adapters(self) -> None:
-        for parent, name in self._adapted_layers():
-            setattr(parent, name, getattr(parent, name).merged())
 
 
 def attribution_fingerprint(tagger: AttributionNetwork) -> str:
@@ -183,10 +168,7 @@ def read_windows(branch: TechniqueBranch, windows: list[Window], states: list[np
             values, mask = padded_states([states[n] for n in group])
             read = _read(branch(values, mask)).numpy()
             for row, n in enumerate(group):
-                first = np.array(windows[n].first)
-                words = read[row, np.maximum(first, 0)]
-                words[first < 0] = UNKNOWN_WORD
-                results[n] = words
+                results[n] = first_subwords(read[row], windows[n], UNKNOWN_WORD)
     return results
 
 
@@ -275,7 +257,7 @@ def claim_techniques(claim: Claim, spans: list[TechniqueSpan]) -> list[Technique
 
 
 @Language.factory("counterclaim_techniques", default_config={"model_dir": None})
-class TechniqueTagger:
+class TechniqueTagger(BatchedComponent):
     """Finds technique spans (`doc._.technique_spans`) and gives each claim its techniques (`claim.techniques`).
 
     Reads what the attribution tagger, set to keep its states, left on each doc, and frees it."""
@@ -286,15 +268,6 @@ class TechniqueTagger:
         self.branch, self.meta = load_branch(tagger.network, Path(model_dir) if model_dir else None)
         if getattr(tagger, "keep_states", 0) != len(self.branch.blocks):
             raise ValueError(f"counterclaim_techniques needs counterclaim_attribution with keep_states = {len(self.branch.blocks)} before it")
-
-    def __call__(self, doc: Doc) -> Doc:
-        self._tag([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 8) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size):
-            self._tag(batch)
-            yield from batch
 
     def _tag(self, docs: list[Doc]) -> None:
         kept = [(n, entry) for n, doc in enumerate(docs) for entry in (doc._.tagger_states or [])]
