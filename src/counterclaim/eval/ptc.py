@@ -14,9 +14,10 @@ over labels (a span with two gold techniques needs both among the predictions ma
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from counterclaim.nlp.techniques import merged_ranges as merged  # one rule for training targets and scoring
 
 HELD_OUT_EVERY = 5  # articles whose id is a multiple of this are held out of training, for development
 
@@ -58,16 +59,6 @@ def load_ptc(folder: str | Path) -> list[Article]:
 def held_out(article: Article) -> bool:
     """Whether an article is in the development part held out of training (by id, so never by row)."""
     return int(article.id) % HELD_OUT_EVERY == 0 if article.id.isdigit() else False
-
-
-def merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(s, e) for s, e in out]
 
 
 def _covered(span: tuple[int, int], others: list[tuple[int, int]]) -> int:

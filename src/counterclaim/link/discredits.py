@@ -111,7 +111,7 @@ class Parties:
                 self.groups.add(row["affiliation"])
 
     def in_document(self, document_id: int) -> dict[str, Party]:
-        """Each way of naming a party in this document, to the party it names."""
+        """Each way of naming a party in this document, to the party it names; longest first."""
         mentions: dict[str, Party] = {name: Party(name, speaker) for name, (speaker, _) in self.speakers.items()}
         for group in self.groups:
             mentions.setdefault(group, Party(group, self.speakers.get(group, (None, ""))[0]))
@@ -129,21 +129,25 @@ class Parties:
                 mentions.setdefault(" ".join(words[-2:]), party)
             if len(words) >= 2 and words[-1][:1].isupper():
                 mentions.setdefault("the " + words[-1].lower(), party)
-        return {
-            mention: party for mention, party in mentions.items()
+        kept = [
+            (mention, party) for mention, party in mentions.items()
             if (mention[:1].isupper() or mention.startswith("the ")) and mention.lower() not in checkable.FUNCTION_WORDS
-        }
+        ]
+        return dict(sorted(kept, key=lambda item: len(item[0]), reverse=True))  # longest first, as `_found` takes them
 
 
 def _found(text: str, mentions: dict[str, Party], excluded: Excluded) -> list[tuple[int, Party]]:
-    """(position, party) of each party named in a text, longest mentions first where they overlap."""
+    """(position, party) of each party named in a text, longest mentions first where they overlap (`mentions` comes
+    longest first from `Parties.in_document`; a mention not in the text as a plain substring is passed over before any
+    pattern is built: a ledger names thousands of parties, a claim a few)."""
     found: list[tuple[int, Party]] = []
     taken: list[tuple[int, int]] = []
-    for mention in sorted(mentions, key=len, reverse=True):
-        party = mentions[mention]
-        if excluded.covers(party):
+    lowered = text.lower()
+    for mention, party in mentions.items():
+        description = mention.startswith("the ")
+        if (mention not in lowered if description else mention not in text) or excluded.covers(party):
             continue
-        flags = re.IGNORECASE if mention.startswith("the ") else 0
+        flags = re.IGNORECASE if description else 0
         for match in re.finditer(rf"(?<![\w-]){re.escape(mention)}(?![\w-])(?!\s*:)", text, flags):  # `NAZARY:` labels a turn
             if not any(s < match.end() and match.start() < e for s, e in taken):
                 found.append((match.start(), party))

@@ -22,7 +22,7 @@ from spacy.language import Language
 
 from counterclaim.nlp.attribution import AttributionNetwork, Window, batches, encode_paragraph, paragraph_sequences, tagger_words
 from counterclaim.nlp.encoder import AdapterOptimizer
-from counterclaim.nlp.techniques import SPAN_LABELS, TECHNIQUES, TechniqueBranch, attribution_fingerprint, model_paths, padded_states
+from counterclaim.nlp.techniques import SPAN_LABELS, TECHNIQUES, TechniqueBranch, attribution_fingerprint, merged_ranges, model_paths, padded_states
 
 IGNORED = -100
 SPAN_WEIGHTS = (1.0, 3.0, 3.0)  # O, B, I
@@ -31,13 +31,7 @@ Spans = list[tuple[str, int, int]]
 
 def word_targets(tokens, spans: Spans) -> tuple[list[int], list[list[float]]]:
     """Each word's span tag (index into SPAN_LABELS) and its techniques as a multi-hot row."""
-    ranges = sorted((start, end) for _, start, end in spans)
-    merged: list[list[int]] = []
-    for start, end in ranges:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
+    merged = merged_ranges((start, end) for _, start, end in spans)
     tags, techniques = [], []
     previous_run = None
     for token in tokens:

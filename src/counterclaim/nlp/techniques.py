@@ -202,6 +202,17 @@ def read_docs(tagger: AttributionNetwork, branch: TechniqueBranch, tokenizer, do
     return grouped
 
 
+def merged_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ranges with the overlapping and touching ones merged: PTC's spans overlap, a tag does not."""
+    out: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [(s, e) for s, e in out]
+
+
 def ranked_techniques(probs: np.ndarray) -> tuple[list[str], list[float]]:
     """The techniques of a stretch of words from their mean probabilities: the surest always, others from `ALSO`."""
     mean = probs.mean(axis=0)
