@@ -91,3 +91,24 @@ def test_role_and_affiliation_from_an_apposition(extract):
     assert claim.speaker.name == "Ali Nazary"
     assert claim.speaker.role == "head of foreign relations"
     assert claim.speaker.affiliation == "National Resistance Front"
+
+
+VOX_POP = """Readers on the flood plan
+
+We asked readers what they made of the council's flood plan. Here is what some of them told us.
+
+“The wall will only push the water onto the farms downstream. Nobody asked us.” ― Ilse Marten
+“I have lived by this river for forty years and I have never seen the council this unprepared.”― Tomas Reyes, 58, Dorn
+“It is the first sensible thing they have done in a decade.” — Greta Holm.
+"""
+
+
+def test_a_quotation_credited_by_a_dash_and_a_name_is_that_persons(extract):
+    claims = extract(VOX_POP)
+    for fragment, name in (("push the water onto the farms", "Ilse Marten"), ("never seen the council", "Tomas Reyes"),
+                           ("first sensible thing", "Greta Holm")):
+        claim = find(claims, fragment)
+        assert claim.source is not None and claim.source.text == name, (fragment, claim.source)
+        assert claim.cue.text.strip("”") in ("―", "—")
+        assert "―" not in claim.content.text
+

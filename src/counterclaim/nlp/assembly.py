@@ -6,7 +6,8 @@ one, else to the nearest cue of its own or a neighbouring sentence in the same
 paragraph; contents that share a cue (`"A," he said. "B."`) become one claim; a
 cue-less paragraph that reopens a quotation continues the quote before it. The
 source is the tagged span holding the cue's subject, else the nearest tagged
-source of the cue's sentence, else the cue's subject in the parse.
+source of the cue's sentence, else the cue's subject in the parse. A quotation
+followed by a dash and a name (`"..." ― Ilse Marten`) is credited to that name.
 """
 
 from __future__ import annotations
@@ -157,6 +158,37 @@ def _carried_quote(content: Span, attributed: list[Attribution], paragraph_of: l
     return None
 
 
+QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
+CREDIT_DASHES = {"\u2015", "\u2014", "\u2013", "-", "--"}
+
+
+def _credit_line(content: Span, paragraph_of: list[int]) -> tuple[Span, Span] | None:
+    """The dash and name that credit a quotation at its paragraph's end (`"..." \u2015 Krystal Correa`): its cue and source.
+
+    Vox pops, pull quotes and epigraphs credit a quotation this way, with no
+    speech verb for the tagger to find.
+    """
+    doc = content.doc
+    paragraph = paragraph_of[content.end - 1]
+    i = content.end - 1 if content[-1].text.lstrip(QUOTE_CHARS) in CREDIT_DASHES else content.end
+    while i < len(doc) and paragraph_of[i] == paragraph and (doc[i].is_quote or doc[i].is_space or doc[i].text in ".,"):
+        i += 1
+    if i >= len(doc) or paragraph_of[i] != paragraph or doc[i].text.lstrip(QUOTE_CHARS) not in CREDIT_DASHES:
+        return None
+    if not any(ch in QUOTE_CHARS for ch in doc[content.end - 1 : i + 1].text):  # only a quotation is credited so
+        return None
+    dash, start = doc[i : i + 1], i + 1
+    while start < len(doc) and paragraph_of[start] == paragraph and doc[start].is_space:
+        start += 1
+    end = start
+    while end < len(doc) and paragraph_of[end] == paragraph and (doc[end].pos_ == "PROPN" or doc[end].is_title) and not doc[end].is_space:
+        end += 1
+    rest = [t for t in doc[end:] if paragraph_of[t.i] == paragraph and not t.is_space]
+    if end == start or (rest and rest[0].text not in ",.(;"):
+        return None
+    return dash, doc[start:end]
+
+
 def _join_touching(contents: list[Span]) -> tuple[list[Span], set[int]]:
     """Content spans with no token between them are one content: `denied [reports] [that X]` is a denial of `reports that X`.
     Also the starts of the contents so joined."""
@@ -183,7 +215,15 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     by_role["CONTENT"], merged = _join_touching(by_role["CONTENT"])
     grouped: dict[int, Attribution] = {}
     loose: list[Attribution] = []
+    credited: list[Attribution] = []
     for content in by_role["CONTENT"]:
+        if (credit := _credit_line(content, paragraph_of)) is not None:
+            dash, name = credit
+            if dash.start < content.end:  # `”―` is one token: the dash the tagger took into the content
+                content = doc[content.start : dash.start]
+            why = "cue and source: the dash and name after the quotation that credit it"
+            credited.append(Attribution([content], cue=dash, source=name, notes=[why]))
+            continue
         cue, why = _pick_cue(content, by_role["CUE"], sentence_of, paragraph_of)
         notes = ["content: tagged pieces with nothing between them, joined"] if content.start in merged else []
         if cue is None:
@@ -212,6 +252,6 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
         if near:
             attribution.source = min(near, key=lambda s: _distance(s, content))
             attribution.notes.append("source: the nearest tagged source of its sentence (no cue)")
-    result = list(grouped.values()) + loose
+    result = list(grouped.values()) + loose + credited
     result.sort(key=lambda a: a.contents[0].start)
     return result
