@@ -112,3 +112,16 @@ def test_a_quotation_credited_by_a_dash_and_a_name_is_that_persons(extract):
         assert claim.cue.text.strip("”") in ("―", "—")
         assert "―" not in claim.content.text
 
+
+
+def test_dismissals_and_title_case_denials_deny_and_a_negated_denial_does_not(extract):
+    cases = {
+        "Council Denies Losing Bridge\n\nThe council said the bridge was held.\n": ("Losing Bridge", "deny"),
+        "The general waved away suggestions that his troops had retreated.\n": ("his troops had retreated", "deny"),
+        "A spokesman laughed off claims that the mayor had resigned.\n": ("the mayor had resigned", "deny"),
+        "The rebels refused to accept that the valley had fallen.\n": ("the valley had fallen", "deny"),
+        "The ministry did not deny reports that the dam had failed.\n": ("the dam had failed", "assert"),
+    }
+    for text, (fragment, polarity) in cases.items():
+        claim = find(extract(text), fragment)
+        assert claim.polarity == polarity, (text, claim.cue)

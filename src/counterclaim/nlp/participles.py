@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from counterclaim.model import Claim, TextSpans
 from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
-from counterclaim.nlp.reported_speech import add_claims, claim_mode, trimmed_offsets
+from counterclaim.nlp.reported_speech import add_claims, claim_mode, is_denial, trimmed_offsets
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Words that belong to one party of a coordinated subject: `the` NRF, `Afghan` forces, `Massoud's` men.
@@ -53,7 +53,6 @@ def _swallowed(claim: Claim, verb: Token) -> bool:
 def participle_claims(doc: Doc) -> list[tuple[Token, list[Claim]]]:
     """Each claim or denial participle with a subject and an object, and a claim for each party of its subject."""
     cues = load_lexicon("participle_cues")
-    denials = load_lexicon("denial_cues")
     text = doc_text(doc)
     found = []
     for verb in doc:
@@ -67,7 +66,7 @@ def participle_claims(doc: Doc) -> list[tuple[Token, list[Claim]]]:
         content = TextSpans.from_offsets(text, [trimmed_offsets(doc[obj.left_edge.i : obj.right_edge.i + 1])])
         cue = TextSpans.from_offsets(text, [(verb.idx, verb.idx + len(verb.text))])
         mode = claim_mode(content.spans, doc._.quotes or [])
-        polarity = "deny" if lemma in denials else "assert"
+        polarity = "deny" if is_denial(doc[verb.i : verb.i + 1]) else "assert"
         claims = []
         for party in (subject, *subject.conjuncts):
             source = _party(party)

@@ -35,12 +35,39 @@ def claim_mode(content: list[tuple[int, int]], quotes: list[tuple[int, int]]) ->
     return "direct" if quoted >= 0.9 * total else "mixed"
 
 
+def base_forms(word: str) -> set[str]:
+    """The word and the base forms it may be inflected from (`Denies` -> deny, `rebutted` -> rebut): a Title Case
+    headline's verbs are tagged as names, whose lemma is the word itself."""
+    word = word.lower()
+    forms = {word}
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + replacement
+            forms.add(stem)
+            if stem[-1] == stem[-2]:  # rebutted, rebutting
+                forms.add(stem[:-1])
+    return forms
+
+
+def is_negated(cue: Span) -> bool:
+    """Whether the cue is negated (`did not deny`, `never disputed`), inside it or on its verb."""
+    return any(t.dep_ == "neg" or t.lower_ in ("not", "never", "n't") or any(c.dep_ == "neg" for c in t.children) for t in cue)
+
+
 def is_denial(cue: Span | None) -> bool:
-    """Whether the cue denies: a denial lemma, or a phrase of the denial lexicon."""
+    """Whether the cue denies: a word or phrase of the denial lexicon, in any inflection, not negated.
+
+    Dismissals and rejections are denials (`waved away suggestions that X`,
+    `laughed off claims`); a negated denial (`did not deny reports`) is not.
+    """
     if cue is None:
         return False
     denials = load_lexicon("denial_cues")
-    return any(t.lemma_.lower() in denials for t in cue) or cue.text.lower() in denials
+    words = [t.lemma_.lower() for t in cue]
+    said = any(w in denials or base_forms(t.text) & denials for w, t in zip(words, cue, strict=True))
+    lemmas = f" {' '.join(words)} "
+    said = said or cue.text.lower() in denials or any(" " in d and f" {d} " in lemmas for d in denials)
+    return said and not is_negated(cue)
 
 
 def denied_proposition(content: Span) -> Span:

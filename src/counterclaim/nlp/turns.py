@@ -11,8 +11,7 @@ from spacy.tokens import Doc, Span
 
 from counterclaim.model import Claim, TextSpans, Turn
 from counterclaim.nlp.doc_text import doc_text
-from counterclaim.nlp.lexicons import load_lexicon
-from counterclaim.nlp.reported_speech import add_claims
+from counterclaim.nlp.reported_speech import add_claims, is_denial
 
 MIN_WORDS = 3
 
@@ -27,7 +26,6 @@ def turn_claims(doc: Doc, turn: Turn) -> list[Claim]:
     span = doc.char_span(turn.start, turn.end, alignment_mode="expand")
     if span is None:
         return []
-    denials = load_lexicon("denial_cues")
     source = None
     if turn.label_start is not None:
         source = TextSpans.from_offsets(doc_text(doc), [(turn.label_start, turn.label_end)])
@@ -40,7 +38,7 @@ def turn_claims(doc: Doc, turn: Turn) -> list[Claim]:
             continue
         text = sentence.text.rstrip()
         is_question = text.endswith("?")
-        deny = sentence.root.lemma_.lower() in denials
+        deny = is_denial(doc[sentence.root.i : sentence.root.i + 1])
         claims.append(
             Claim(
                 doc_id=doc._.doc_id,
