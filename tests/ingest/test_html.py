@@ -30,3 +30,20 @@ def test_html_without_article_text_is_refused(tmp_path):
     path.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
     with pytest.raises(InputError, match="no article text"):
         read_document(path)
+
+
+def test_bylines_captions_credits_and_related_links_are_kept_out_of_the_text():
+    document = read_document(fixture_path("page_furniture.html"))
+    for furniture in ("By Ana Ruiz", "Updated 2:14", "AP Photo", "Photo: Jan Berg", "Related:", "READ MORE", "Photograph:",
+                      "Image credit", "Sign up"):
+        assert furniture not in document.text, furniture
+    for paragraph in ("denying reports that it had fallen", "We have not lost a metre of ground", "taken the eastern bank",
+                      "pure invention"):
+        assert paragraph in document.text, paragraph
+
+
+def test_a_short_line_that_only_looks_like_furniture_stays():
+    from counterclaim.ingest.html import without_page_furniture
+
+    text = "By the end of the day, nothing.\nHe said the photo was fake.\nThe mayor watched: nothing moved."
+    assert without_page_furniture(text) == text

@@ -11,6 +11,17 @@ from counterclaim.errors import InputError
 
 # Fewer words than this is a menu or a stub, not an article.
 MIN_WORDS = 3
+# Page furniture that trafilatura can leave in the text, one line each: a byline, a time stamp, a photo caption with
+# its credit, an image credit, a related-link or newsletter line. Only short lines are checked.
+FURNITURE_MAX_WORDS = 30
+FURNITURE = [
+    re.compile(r"^(?i:by)\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}(?:\s*(?:,|and|&|\|)\s*[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})*\.?$"),
+    re.compile(r"^(?:updated|published|posted|last updated|first published)\b[^.]{0,60}\d[^.]{0,40}$", re.IGNORECASE),
+    re.compile(r"(?:\((?:AP|AFP|Reuters|Getty|EPA)\b[^)]*\)|\b(?:photo(?:graph)?|image|picture|illustration|video|credit)s?"
+               r"(?: credit)?\s*:\s*[^.:]{2,80})\.?$", re.IGNORECASE),
+    re.compile(r"^(?:related|read more|see also|also read|recommended|more on this|watch|listen|most read)\s*:", re.IGNORECASE),
+    re.compile(r"^(?:advertisement|sign up for\b.*|subscribe to\b.*|follow us\b.*)$", re.IGNORECASE),
+]
 HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<article|<div|<p[\s>])", re.IGNORECASE)
 
 
@@ -19,8 +30,17 @@ def looks_like_html(data: bytes) -> bool:
     return bool(HTML_START.match(data[:2048]))
 
 
+def without_page_furniture(text: str) -> str:
+    """The text without the lines that are page furniture, not article: a caption or a `READ MORE:` line would
+    otherwise be read as a claim, or glued to the content beside it."""
+    kept = [line for line in text.split("\n")
+            if len(line.split()) > FURNITURE_MAX_WORDS or not any(p.search(line.strip()) for p in FURNITURE)]
+    return "\n".join(kept)
+
+
 def extract_html(path: str, markup: str) -> dict[str, str | None]:
-    """The article text of a page (menus, footers and comments left out) and its metadata.
+    """The article text of a page (menus, footers, comments and the furniture trafilatura leaves left out) and its
+    metadata.
 
     Returns `text`, `title`, `date`, `author`, `site`; refuses a page with no article text.
     """
@@ -33,7 +53,7 @@ def extract_html(path: str, markup: str) -> dict[str, str | None]:
     if not result:
         raise InputError(path, "no article text found in the HTML page")
     fields = json.loads(result)
-    text = (fields.get("text") or "").strip()
+    text = without_page_furniture(fields.get("text") or "").strip()
     if len(text.split()) < MIN_WORDS:
         raise InputError(path, "no article text found in the HTML page")
     return {
