@@ -11,6 +11,7 @@ from counterclaim.eval.polnear import GoldClaim, GoldDocument
 from counterclaim.nlp.attribution import (
     LABELS,
     MAX_SUBWORDS,
+    WINDOW_OVERLAP,
     WINDOW_WORDS,
     AttributionNetwork,
     LowRankAdapter,
@@ -60,14 +61,21 @@ def test_tags_to_spans_joins_runs():
     ]
 
 
-def test_long_paragraphs_are_tagged_in_windows_that_cover_every_word(tokenizer):
+def test_long_paragraphs_are_tagged_in_overlapping_windows_whose_kept_parts_tile_it(tokenizer):
     words = [f"word{n % 7}" for n in range(WINDOW_WORDS * 2 + 15)]
     windows = encode_paragraph(tokenizer, words, paragraph=3)
-    assert [w.word_start for w in windows] == [0, WINDOW_WORDS, 2 * WINDOW_WORDS]
-    assert sum(len(w.first) for w in windows) == len(words)
+    stride = WINDOW_WORDS - WINDOW_OVERLAP
+    assert [w.word_start for w in windows] == [0, stride, 2 * stride]
+    kept = [w.word_start + i for w in windows for i in range(*w.keep)]
+    assert kept == list(range(len(words)))  # every word read once, from one window
+    for window in windows[1:]:
+        assert window.keep[0] >= WINDOW_OVERLAP // 2  # no word is kept from within a quarter window of an inner edge
     assert all(w.paragraph == 3 and len(w.ids) <= MAX_SUBWORDS for w in windows)
     first = windows[0]
     assert tokenizer.convert_ids_to_tokens(first.ids[first.first[1]]) == "word"  # the first piece of "word1"
+    assert encode_paragraph(tokenizer, []) == []
+    [short] = encode_paragraph(tokenizer, words[:WINDOW_WORDS])
+    assert short.keep == (0, WINDOW_WORDS)
 
 
 def test_a_window_too_long_in_subwords_is_halved(tokenizer):

@@ -40,6 +40,7 @@ ADAPTED_LAYERS = (
 )
 # MiniLM reads at most 512 subwords: longer paragraphs are tagged in windows of this many words.
 WINDOW_WORDS = 200
+WINDOW_OVERLAP = 50
 MAX_SUBWORDS = 512
 MAX_WORD_CHARS = 50
 # Subwords (padding included) per forward pass.
@@ -139,19 +140,30 @@ def viterbi(log_probs: np.ndarray, labels: tuple[str, ...] = LABELS) -> list[str
 class Window:
     """A run of one paragraph's words as MiniLM input: subword ids and where each word's first subword stands.
 
-    `first[k]` is -1 for a word the tokenizer turns into nothing (a stray control character).
+    `first[k]` is -1 for a word the tokenizer turns into nothing (a stray control character). Windows of a long
+    paragraph overlap; `keep` is the part of this window's words whose readings count (its middle, away from the
+    edges where the encoder sees only one side), and the kept parts of a paragraph's windows tile it.
     """
 
     paragraph: int
     word_start: int
     ids: list[int]
     first: list[int]
+    keep: tuple[int, int] = (0, 0)
+
+    def kept(self, values: np.ndarray) -> np.ndarray:
+        """The rows of per-word values (one per word of the window) that count."""
+        return values[self.keep[0] : self.keep[1]]
 
 
 def encode_paragraph(tokenizer, words: list[str], paragraph: int = 0) -> list[Window]:
-    """The paragraph's words in windows short enough for the encoder."""
+    """The paragraph's words in windows short enough for the encoder, overlapping by `WINDOW_OVERLAP` words."""
     windows: list[Window] = []
-    pending = [(start, words[start : start + WINDOW_WORDS]) for start in range(0, len(words), WINDOW_WORDS)]
+    if not words:
+        return windows
+    stride = WINDOW_WORDS - WINDOW_OVERLAP
+    starts = range(0, max(1, len(words) - WINDOW_OVERLAP), stride)
+    pending = [(start, words[start : start + WINDOW_WORDS]) for start in starts]
     while pending:
         start, chunk = pending.pop(0)
         encoding = tokenizer(chunk, is_split_into_words=True, add_special_tokens=True)
@@ -165,6 +177,13 @@ def encode_paragraph(tokenizer, words: list[str], paragraph: int = 0) -> list[Wi
             if word is not None and first[word] < 0:
                 first[word] = position
         windows.append(Window(paragraph, start, ids[:MAX_SUBWORDS], [p if p < MAX_SUBWORDS else -1 for p in first]))
+    # Where two windows overlap, each keeps its half of the overlap; a window halved for its subwords does not overlap.
+    cuts = [0]
+    for before, after in zip(windows, windows[1:], strict=False):
+        cuts.append((after.word_start + before.word_start + len(before.first)) // 2)
+    cuts.append(len(words))
+    for window, begin, end in zip(windows, cuts, cuts[1:], strict=False):
+        window.keep = (begin - window.word_start, end - window.word_start)
     return windows
 
 
@@ -368,7 +387,7 @@ class AttributionTagger(BatchedComponent):
         states: list[np.ndarray | None] | None = [None] * len(windows) if self.keep_states else None
         by_paragraph: list[list[np.ndarray]] = [[] for _ in paragraphs]
         for window, log_probs in zip(windows, self.network.word_log_probs(windows, states), strict=True):
-            by_paragraph[window.paragraph].append(log_probs)
+            by_paragraph[window.paragraph].append(window.kept(log_probs))
         for doc in docs:
             doc._.attribution_spans = []
             doc._.tagger_states = [] if states is not None else None

@@ -179,7 +179,7 @@ def paragraph_readings(branch: TechniqueBranch, kept: list[tuple[list[Token], Wi
     readings: list[ParagraphReading] = []
     current: list[np.ndarray] = []
     for k, ((tokens, window, _), words) in enumerate(zip(kept, values, strict=True)):
-        current.append(words)
+        current.append(window.kept(words))
         if k + 1 == len(kept) or kept[k + 1][1].paragraph != window.paragraph:
             joined = np.concatenate(current)
             readings.append(ParagraphReading(tokens, joined[:, : len(SPAN_LABELS)], joined[:, len(SPAN_LABELS) :]))
