@@ -115,3 +115,19 @@ def test_a_person_named_since_the_last_quote_comes_before_the_one_quoted(extract
     text = 'Anna Berg said the bridge was safe.\n\nIn a letter, Maria Olsen was more careful. "The tests were thin," she wrote.\n'
     thin = next(c for c in extract(text) if "The tests were thin" in c.content.text)
     assert thin.source.text == "she" and thin.speaker.name == "Maria Olsen"
+
+
+NAME_FORMS = """Prince Frederik said the treaty had been signed in good faith. Frederik told reporters that he had not read the annex.
+
+Tim Morrison, a former council official, said the vote was fair. Morrison added that nobody had been pressured.
+
+Greta Lindqvist spoke in Dorn on Monday. Greta said the bridge would reopen in May.
+"""
+
+
+def test_one_speaker_per_person_across_royal_surname_and_first_name_forms(extract):
+    claims = extract(NAME_FORMS, doc_id="forms")
+    prince = {find(claims, "signed in good faith").speaker.id, find(claims, "not read the annex").speaker.id}
+    assert prince == {"prince-frederik"}
+    assert find(claims, "nobody had been pressured").speaker.id == find(claims, "the vote was fair").speaker.id == "tim-morrison"
+    assert find(claims, "bridge would reopen").speaker.id == "greta-lindqvist"

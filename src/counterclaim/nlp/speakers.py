@@ -1,7 +1,9 @@
 """Who is speaking: a source mention resolved to the entity it names, within one document.
 
 One entity per speaker: a full name is itself; a surname, a title with a
-surname, or a transcript label (`NAZARY`) is the full name it ends; `he`/`she`
+surname, or a transcript label (`NAZARY`) is the full name it ends; a first
+name is the one person of that first name; a royal keeps the title in the name
+(`Prince Andrew`, then `Andrew`); `he`/`she`
 is the person just quoted (within a few paragraphs), else the nearest person
 named before; `they`/`it` the nearest organisation or group before; `who`/`which`
 their antecedent. A description (`the former vice president`) is the person
@@ -50,6 +52,8 @@ TITLE_WORDS = {
     "spokeswoman", "spokesperson", "ambassador", "former", "foreign", "deputy", "chief", "leader", "correspondent",
     "reporter", "anchor", "interior", "defense", "defence", "sheikh", "mullah", "king", "queen", "prince", "pope",
 }
+# Titles that are part of how a royal is named: `Prince Andrew` (and `Andrew` alone, later, is him).
+ROYAL_TITLES = {"prince", "princess", "king", "queen", "emir", "sultan"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 ORGANIZATION_LABELS = ("ORG", "NORP", "GPE")
 # Words that carry no meaning when a description is matched against a role.
@@ -89,13 +93,16 @@ class _Registry:
     speakers: dict[str, Speaker] = field(default_factory=dict)
     genders: dict[str, str] = field(default_factory=dict)
 
-    def full_name(self, surname: str) -> str | None:
-        wanted = surname.lower()
+    def full_name(self, single: str) -> str | None:
+        """The full name a single name stands for: the first person whose surname it is, else the one person whose
+        first name it is (`Hillary` for Hillary Clinton, where no other Hillary is named)."""
+        wanted = single.lower()
+        people = {m.name for m in self.mentions if m.kind == "person" and len(m.name.split()) > 1}
         for mention in self.mentions:
-            parts = mention.name.split()
-            if mention.kind == "person" and len(parts) > 1 and parts[-1].lower() == wanted:
+            if mention.name in people and mention.name.split()[-1].lower() == wanted:
                 return mention.name
-        return None
+        by_first = {name for name in people if name.split()[0].lower() == wanted}
+        return by_first.pop() if len(by_first) == 1 else None
 
     def nearest(self, kind: str, before: int, gender: str | None = None) -> _Mention | None:
         """The last mention of that kind before the offset; for people, one whose gender does not contradict `gender`."""
@@ -214,6 +221,8 @@ def _title_and_name(entity: Span) -> tuple[str | None, str]:
         first += 1
     title_tokens = [t for t in doc[start:first] if t.lower_.rstrip(".") not in HONORIFICS]
     title = " ".join(t.lower_ for t in title_tokens) or None
+    if first > start and doc[first - 1].lower_ in ROYAL_TITLES and first < entity.end:  # a royal is named with the title
+        return title, f"{doc[first - 1].text} {doc[first : entity.end].text.strip()}"
     return title, doc[first : entity.end].text.strip()
 
 
