@@ -38,5 +38,20 @@ def test_a_dash_after_unquoted_speech_is_no_credit(nlp):
 
 def test_a_name_followed_by_more_words_is_no_credit(nlp):
     doc = nlp("“The wall will hold.” — Ilse Marten and the mayor disagree on little else.")
-    [attribution] = assemble(doc, [content_of(doc, "The wall will hold.")])
-    assert attribution.cue is None or attribution.cue.text != "—"
+    assert all(a.cue is None or a.cue.text != "—" for a in assemble(doc, [content_of(doc, "The wall will hold.")]))
+
+
+def cue_at(doc, fragment: str, occurrence: int = 0) -> RoleSpan:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = doc.text.index(fragment, start + 1)
+    span = doc.char_span(start, start + len(fragment))
+    return RoleSpan("CUE", span.start, span.end)
+
+
+def test_a_content_with_neither_cue_nor_source_is_no_attribution_and_only_a_quotation_takes_the_cue_before(nlp):
+    doc = nlp('The mayor said the wall would hold.\nThe river rose again on Monday.\n"It will hold," he said.\n"We built it well."')
+    spans = [cue_at(doc, "said"), content_of(doc, "the wall would hold"), content_of(doc, "The river rose again on Monday"),
+             cue_at(doc, "said", 1), content_of(doc, "It will hold,"), content_of(doc, "We built it well.")]
+    attributions = assemble(doc, spans)
+    assert [[c.text for c in a.contents] for a in attributions] == [["the wall would hold"], ["It will hold,", "We built it well."]]

@@ -78,6 +78,17 @@ def test_long_paragraphs_are_tagged_in_overlapping_windows_whose_kept_parts_tile
     assert short.keep == (0, WINDOW_WORDS)
 
 
+def test_windows_of_any_paragraph_tile_it_even_when_some_are_shortened_for_their_subwords(tokenizer):
+    import random
+
+    draw = random.Random(0)
+    for _ in range(30):
+        words = [draw.choice(["the", "said", "Xq7Zk9Vw3Jp5Xq7Zk9Vw3Jp5", '"' * 50]) for _ in range(draw.randint(1, 900))]
+        windows = encode_paragraph(tokenizer, words)
+        assert [w.word_start + i for w in windows for i in range(*w.keep)] == list(range(len(words)))
+        assert all(len(w.ids) <= MAX_SUBWORDS for w in windows)
+
+
 def test_a_window_too_long_in_subwords_is_halved(tokenizer):
     words = ["Xq7Zk9Vw3Jp5"] * WINDOW_WORDS  # several subwords each: 200 words exceed 512 subwords
     windows = encode_paragraph(tokenizer, words)

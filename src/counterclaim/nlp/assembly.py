@@ -77,17 +77,22 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
     """The governing cue, else the nearest in the content's sentences or one beside them; and why it was chosen.
 
     A cue is never taken from a later paragraph: a paragraph without a cue
-    continues the quotation of the paragraph before it.
+    continues the quotation of the paragraph before it. Only a quotation takes
+    its cue from the paragraph before (`"...," he said.` / `"...`): an unquoted
+    content there is something the tagger found without its cue, and where each
+    sentence is a line (text dumps, some feeds) it would glue the next sentence
+    to a claim.
     """
     first, last = sentence_of[content.start], sentence_of[content.end - 1]
     paragraph = paragraph_of[content.start]
     nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1 and paragraph_of[c.start] == paragraph]
     where = "its paragraph"
-    if not nearby:
+    opens_quote = content[0].is_quote or content[0]._.in_quote
+    if not nearby and opens_quote:
         nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last and paragraph_of[c.start] == paragraph - 1]
         where = "the paragraph before"
     if not nearby:
-        return None, "no cue in its sentence, the sentences beside it or the paragraph before"
+        return None, "no cue in its sentence or the sentences beside it" + (", nor in the paragraph before" if opens_quote else "")
     governing = [c for c in nearby if _governs(c, content) or _governs(content, c)]
     within = [c for c in nearby if first <= sentence_of[c.start] <= last]
     pool = governing or within or nearby
@@ -252,6 +257,8 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
         if near:
             attribution.source = min(near, key=lambda s: _distance(s, content))
             attribution.notes.append("source: the nearest tagged source of its sentence (no cue)")
+    # A content with neither cue nor source is not said by anyone the text names or implies: not an attribution.
+    loose = [a for a in loose if a.cue is not None or a.source is not None]
     result = list(grouped.values()) + loose + credited
     result.sort(key=lambda a: a.contents[0].start)
     return result

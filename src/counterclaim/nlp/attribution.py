@@ -159,28 +159,27 @@ class Window:
 def encode_paragraph(tokenizer, words: list[str], paragraph: int = 0) -> list[Window]:
     """The paragraph's words in windows short enough for the encoder, overlapping by `WINDOW_OVERLAP` words."""
     windows: list[Window] = []
-    if not words:
-        return windows
-    stride = WINDOW_WORDS - WINDOW_OVERLAP
-    starts = range(0, max(1, len(words) - WINDOW_OVERLAP), stride)
-    pending = [(start, words[start : start + WINDOW_WORDS]) for start in starts]
-    while pending:
-        start, chunk = pending.pop(0)
-        encoding = tokenizer(chunk, is_split_into_words=True, add_special_tokens=True)
-        ids = encoding["input_ids"]
-        if len(ids) > MAX_SUBWORDS and len(chunk) > 1:
-            half = len(chunk) // 2
-            pending[:0] = [(start, chunk[:half]), (start + half, chunk[half:])]
-            continue
+    start = 0
+    while start < len(words):
+        chunk = words[start : start + WINDOW_WORDS]
+        while True:
+            encoding = tokenizer(chunk, is_split_into_words=True, add_special_tokens=True)
+            ids = encoding["input_ids"]
+            if len(ids) <= MAX_SUBWORDS or len(chunk) == 1:
+                break
+            chunk = chunk[: len(chunk) // 2]  # too many subwords: a shorter window
         first = [-1] * len(chunk)
         for position, word in enumerate(encoding.word_ids()):
             if word is not None and first[word] < 0:
                 first[word] = position
         windows.append(Window(paragraph, start, ids[:MAX_SUBWORDS], [p if p < MAX_SUBWORDS else -1 for p in first]))
-    # Where two windows overlap, each keeps its half of the overlap; a window halved for its subwords does not overlap.
+        end = start + len(chunk)
+        # a full window is followed by one that overlaps it; a shortened one by the words after it
+        start = end - WINDOW_OVERLAP if len(chunk) == WINDOW_WORDS and end < len(words) else end
+    # Where two windows overlap, each keeps its half of the overlap.
     cuts = [0]
     for before, after in zip(windows, windows[1:], strict=False):
-        cuts.append((after.word_start + before.word_start + len(before.first)) // 2)
+        cuts.append(max(cuts[-1], (after.word_start + before.word_start + len(before.first)) // 2))
     cuts.append(len(words))
     for window, begin, end in zip(windows, cuts, cuts[1:], strict=False):
         window.keep = (begin - window.word_start, end - window.word_start)
