@@ -77,17 +77,17 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
     """The governing cue, else the nearest in the content's sentences or one beside them; and why it was chosen.
 
     A cue is never taken from a later paragraph: a paragraph without a cue
-    continues the quotation of the paragraph before it. Only a quotation takes
-    its cue from the paragraph before (`"...," he said.` / `"...`): an unquoted
-    content there is something the tagger found without its cue, and where each
-    sentence is a line (text dumps, some feeds) it would glue the next sentence
-    to a claim.
+    continues the quotation of the paragraph before it. Only a paragraph that
+    opens with a quotation takes its cue from the paragraph before (`"...," he
+    said.` / `"...`): any other content there is something the tagger found
+    without its cue, and where each sentence is a line (text dumps, some feeds)
+    it would glue the next sentence to a claim.
     """
     first, last = sentence_of[content.start], sentence_of[content.end - 1]
     paragraph = paragraph_of[content.start]
     nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1 and paragraph_of[c.start] == paragraph]
     where = "its paragraph"
-    opens_quote = content[0].is_quote or content[0]._.in_quote
+    opens_quote = _opens_paragraph_with_quote(content, paragraph_of)
     if not nearby and opens_quote:
         nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last and paragraph_of[c.start] == paragraph - 1]
         where = "the paragraph before"
