@@ -55,3 +55,9 @@ def test_a_content_with_neither_cue_nor_source_is_no_attribution_and_only_a_quot
              cue_at(doc, "said", 1), content_of(doc, "It will hold,"), content_of(doc, "We built it well.")]
     attributions = assemble(doc, spans)
     assert [[c.text for c in a.contents] for a in attributions] == [["the wall would hold"], ["It will hold,", "We built it well."]]
+
+
+def test_a_tagged_piece_of_punctuation_alone_is_no_content(nlp):
+    doc = nlp('He told the paper: "It is madness.\n"They have devices to launch them."')
+    attributions = assemble(doc, [cue_at(doc, "told"), content_of(doc, "It is madness."), content_of(doc, '\n"')])
+    assert [[c.text for c in a.contents] for a in attributions] == [["It is madness."]]
