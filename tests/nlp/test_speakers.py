@@ -131,3 +131,11 @@ def test_one_speaker_per_person_across_royal_surname_and_first_name_forms(extrac
     assert prince == {"prince-frederik"}
     assert find(claims, "nobody had been pressured").speaker.id == find(claims, "the vote was fair").speaker.id == "tim-morrison"
     assert find(claims, "bridge would reopen").speaker.id == "greta-lindqvist"
+
+
+def test_a_pronoun_source_is_not_someone_named_inside_its_own_quotation(extract):
+    text = ("Greta Lindqvist criticised the senator on Monday.\n"
+            "“You voted to keep the bridge closed at Karl Stein’s request,” she wrote.\n")
+    claim = find(extract(text, doc_id="inside"), "voted to keep the bridge closed")
+    assert claim.source.text == "she"
+    assert claim.speaker.name == "Greta Lindqvist"

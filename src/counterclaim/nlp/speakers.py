@@ -5,7 +5,7 @@ surname, or a transcript label (`NAZARY`) is the full name it ends; a first
 name is the one person of that first name; a royal keeps the title in the name
 (`Prince Andrew`, then `Andrew`); `he`/`she`
 is the person just quoted (within a few paragraphs), else the nearest person
-named before; `they`/`it` the nearest organisation or group before; `who`/`which`
+named before outside the claim's own quotation; `they`/`it` the nearest organisation or group before; `who`/`which`
 their antecedent. A description (`the former vice president`) is the person
 whose role it names (`Amrullah Saleh, who was vice president`), or the
 organisation whose name it ends (`the army` -> `Northern Army`); where the text
@@ -104,11 +104,13 @@ class _Registry:
         by_first = {name for name in people if name.split()[0].lower() == wanted}
         return by_first.pop() if len(by_first) == 1 else None
 
-    def nearest(self, kind: str, before: int, gender: str | None = None) -> _Mention | None:
-        """The last mention of that kind before the offset; for people, one whose gender does not contradict `gender`."""
+    def nearest(self, kind: str, before: int, gender: str | None = None, skip: list[tuple[int, int]] | None = None) -> _Mention | None:
+        """The last mention of that kind before the offset and outside the `skip` ranges (a claim's own quotation: who
+        is named in what was said is not who said it); for people, one whose gender does not contradict `gender`."""
         for mention in reversed(self.mentions):
             if mention.kind == kind and mention.start < before and self.may_be(mention.name, gender):
-                return mention
+                if not any(start <= mention.start < end for start, end in skip or ()):
+                    return mention
         return None
 
     def canonical(self, name: str) -> str:
@@ -221,9 +223,10 @@ def _title_and_name(entity: Span) -> tuple[str | None, str]:
         first += 1
     title_tokens = [t for t in doc[start:first] if t.lower_.rstrip(".") not in HONORIFICS]
     title = " ".join(t.lower_ for t in title_tokens) or None
+    name = re.sub(r"['\u2019]s?$", "", doc[first : entity.end].text.strip())  # `Bill Clinton’s` is Bill Clinton
     if first > start and doc[first - 1].lower_ in ROYAL_TITLES and first < entity.end:  # a royal is named with the title
-        return title, f"{doc[first - 1].text} {doc[first : entity.end].text.strip()}"
-    return title, doc[first : entity.end].text.strip()
+        return title, f"{doc[first - 1].text} {name}"
+    return title, name
 
 
 def _stated_gender(entity: Span, role: str | None) -> str | None:
@@ -384,7 +387,7 @@ class SpeakerResolver:
                 return self.registry.speaker(speaking.name, speaking.kind, mention)
         if lower in PERSON_PRONOUNS:
             gender = PRONOUN_GENDER[lower]
-            recent = self._recent_person(start, gender)
+            recent = self._recent_person(start, gender, self._quoted_parts(claim))
             if recent is not None:  # and from now on that person is of the pronoun's gender
                 self.registry.genders.setdefault(self.registry.canonical(recent.name), gender)
                 return self.registry.speaker(recent.name, "person", mention)
@@ -469,13 +472,17 @@ class SpeakerResolver:
         self.last_person = (start, speaker)
         return speaker
 
-    def _recent_person(self, before: int, gender: str) -> Speaker | None:
+    def _quoted_parts(self, claim: Claim) -> list[tuple[int, int]]:
+        """The parts of a claim's content inside quotation marks: whoever is named there is not who is speaking."""
+        return [(max(s, qs), min(e, qe)) for s, e in claim.content.spans for qs, qe in self.doc._.quotes or () if max(s, qs) < min(e, qe)]
+
+    def _recent_person(self, before: int, gender: str, skip: list[tuple[int, int]] | None = None) -> Speaker | None:
         """Who was just quoted, if within a few paragraphs; else the nearest person named; either of the pronoun's gender.
 
         A person named in the pronoun's own paragraph after that quotation comes first:
         `Ivanka Trump acknowledged their battle. "...," she wrote.`
         """
-        nearest = self.registry.nearest("person", before, gender)
+        nearest = self.registry.nearest("person", before, gender, skip)
         if self.last_person is not None:
             at, speaker = self.last_person
             named_since = nearest is not None and nearest.start > at and self._paragraph_of(nearest.start) == self._paragraph_of(before)
