@@ -3,10 +3,10 @@
 One entity per speaker: a full name is itself; a surname, a title with a
 surname, or a transcript label (`NAZARY`) is the full name it ends; a first
 name is the one person of that first name; a royal keeps the title in the name
-(`Prince Andrew`, then `Andrew`); `he`/`she`
-is the person just quoted (within a few paragraphs), else the nearest person
-named before outside the claim's own quotation; `they`/`it` the nearest organisation or group before; `who`/`which`
-their antecedent. A description (`the former vice president`) is the person
+(`Prince Andrew`, then `Andrew`); `he`/`she` is the person just quoted (within
+a few paragraphs), else the nearest person named before and outside the
+claim's own quotation; `they`/`it` the nearest organisation or group before;
+`who`/`which` their antecedent. A description (`the former vice president`) is the person
 whose role it names (`Amrullah Saleh, who was vice president`), or the
 organisation whose name it ends (`the army` -> `Northern Army`); where the text
 does not say (`a representative for the group`) it stays its own unnamed entity.
