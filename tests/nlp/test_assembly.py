@@ -59,5 +59,16 @@ def test_a_content_with_neither_cue_nor_source_is_no_attribution_and_only_a_quot
 
 def test_a_tagged_piece_of_punctuation_alone_is_no_content(nlp):
     doc = nlp('He told the paper: "It is madness.\n"They have devices to launch them."')
-    attributions = assemble(doc, [cue_at(doc, "told"), content_of(doc, "It is madness."), content_of(doc, '\n"')])
+    mark = doc.text.index('\n"') + 1
+    stray = doc.char_span(mark, mark + 1)
+    attributions = assemble(doc, [cue_at(doc, "told"), content_of(doc, "It is madness."), RoleSpan("CONTENT", stray.start, stray.end)])
     assert [[c.text for c in a.contents] for a in attributions] == [["It is madness."]]
+
+
+def test_punctuation_touching_a_content_stays_part_of_it(nlp):
+    doc = nlp("The minister said [the Taliban] had taken the valley.")
+    bracket = doc.text.index("[")
+    open_mark = doc.char_span(bracket, bracket + 1)
+    spans = [cue_at(doc, "said"), RoleSpan("CONTENT", open_mark.start, open_mark.end), content_of(doc, "the Taliban] had taken the valley")]
+    [attribution] = assemble(doc, spans)
+    assert attribution.contents[0].text == "[the Taliban] had taken the valley"

@@ -217,9 +217,9 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     by_role: dict[str, list[Span]] = {"CONTENT": [], "CUE": [], "SOURCE": []}
     for rs in role_spans:
         by_role[rs.role].append(doc[rs.start : rs.end])
-    # a tagged piece of punctuation alone (a stray quotation mark) is no content
-    by_role["CONTENT"] = [c for c in by_role["CONTENT"] if not all(t.is_punct or t.is_space for t in c)]
     by_role["CONTENT"], merged = _join_touching(by_role["CONTENT"])
+    # a tagged piece of punctuation alone (a stray quotation mark), touching no other piece, is no content
+    by_role["CONTENT"] = [c for c in by_role["CONTENT"] if not all(t.is_punct or t.is_space for t in c)]
     grouped: dict[int, Attribution] = {}
     loose: list[Attribution] = []
     credited: list[Attribution] = []
