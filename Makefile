@@ -33,7 +33,7 @@ eval: $(STAMP)
 
 train: $(STAMP)
 	$(BIN)/counterclaim train attribution ../shared/data/polnear/train
-	$(BIN)/counterclaim train techniques ../shared/data/ptc --epochs 8  # after attribution: it branches off the tagger
+	$(BIN)/counterclaim train techniques ../shared/data/ptc  # after attribution: it branches off the tagger
 	$(BIN)/counterclaim train stance --fnc1 ../shared/data/fnc1 --emergent ../shared/data/emergent/train.csv --polnear ../shared/data/polnear/train
 
 benchmark: $(STAMP)

@@ -74,7 +74,7 @@ def train_techniques(
     tagger: AttributionNetwork,
     articles: list[tuple[str, Spans]],
     model_dir: Path | None = None,
-    epochs: int = 6,
+    epochs: int = 8,
     learning_rate: float = 1e-3,
     rank: int = 16,
     depth: int = 2,

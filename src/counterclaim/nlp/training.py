@@ -92,7 +92,7 @@ def _subword_targets(examples: list[tuple[Window, list[int]]], width: int) -> to
 def train_attribution(
     pairs: list[tuple[GoldDocument, Doc]],
     model_dir: Path | None = None,
-    epochs: int = 3,
+    epochs: int = 6,
     learning_rate: float = 5e-4,
     rank: int = 16,
     seed: int = 0,
