@@ -72,3 +72,24 @@ def test_punctuation_touching_a_content_stays_part_of_it(nlp):
     spans = [cue_at(doc, "said"), RoleSpan("CONTENT", open_mark.start, open_mark.end), content_of(doc, "the Taliban] had taken the valley")]
     [attribution] = assemble(doc, spans)
     assert attribution.contents[0].text == "[the Taliban] had taken the valley"
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "content", "cue"),
+    [
+        ("Countering reports that he had fled, the former governor told supporters he was in the valley.", "reports",
+         "that he had fled", "Countering reports"),
+        ("The ministry dismissed the claims that the bridge had fallen.", "claims", "that the bridge had fallen", "dismissed the claims"),
+    ],
+)
+def test_a_report_noun_tagged_as_the_cue_takes_the_speech_verb_that_governs_it(nlp, text, noun, content, cue):
+    doc = nlp(text)
+    [attribution] = assemble(doc, [cue_at(doc, noun), content_of(doc, content)])
+    assert attribution.cue.text == cue
+    assert "widened" in " ".join(attribution.notes)
+
+
+def test_a_report_noun_with_no_speech_verb_before_it_stays_the_cue(nlp):
+    doc = nlp("There were reports that the bridge had fallen.")
+    [attribution] = assemble(doc, [cue_at(doc, "reports"), content_of(doc, "that the bridge had fallen")])
+    assert attribution.cue.text == "reports"

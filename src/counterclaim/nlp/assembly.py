@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from counterclaim.nlp.attribution import RoleSpan
+from counterclaim.nlp.lexicons import load_lexicon
 
 MAX_ANCESTOR_DEPTH = 12
 
@@ -99,6 +100,28 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
     reason = ("it governs the content in the parse" if governing else "the nearest cue in the content's sentences" if within
               else "the nearest cue in a sentence beside the content")
     return min(pool, key=lambda c: (_distance(c, content), c.start)), f"{reason} ({where})"
+
+
+def _with_governing_verb(cue: Span) -> tuple[Span, bool]:
+    """A cue that is only a report noun (`reports`, `claims`) widened to the speech verb that governs it.
+
+    In `Countering reports that he had fled, the former vice president told ...`
+    or `dismissed claims that ...` the tagger may mark the noun alone as the cue;
+    the verb is what says whether the speaker asserts or denies.
+    """
+    root = cue.root
+    if root.lemma_.lower() not in load_lexicon("report_nouns") or any(t.pos_ not in ("DET", "ADJ", "NOUN") for t in cue):
+        return cue, False
+    doc, verbs = cue.doc, load_lexicon("speech_cues") | load_lexicon("denial_cues")
+    start = cue.start
+    while start > 0 and cue.start - start < 3 and doc[start - 1].pos_ in ("DET", "ADJ", "ADP", "ADV", "PRON") and not doc[start - 1].is_punct:
+        start -= 1
+    # the verb the noun depends on, or the verb just before it (the parser often misreads a sentence-initial `Countering`)
+    for verb in (root.head, doc[start - 1] if start > 0 else root):
+        if verb.i < cue.start and verb.tag_.startswith("VB") and verb.lemma_.lower() in verbs and not any(
+                t.is_punct for t in doc[verb.i : cue.start]) and cue.start - verb.i <= 4:
+            return doc[verb.i : cue.end], True
+    return cue, False
 
 
 def _subject_of(cue: Span) -> Span | None:
@@ -233,6 +256,9 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
             continue
         cue, why = _pick_cue(content, by_role["CUE"], sentence_of, paragraph_of)
         notes = ["content: tagged pieces with nothing between them, joined"] if content.start in merged else []
+        if cue is not None:
+            cue, widened = _with_governing_verb(cue)
+            notes += ["cue: a report noun, widened to the speech verb that governs it"] if widened else []
         if cue is None:
             loose.append(Attribution([content], notes=[*notes, f"cue: {why}"]))
         elif cue.start in grouped:
