@@ -93,3 +93,20 @@ def test_a_report_noun_with_no_speech_verb_before_it_stays_the_cue(nlp):
     doc = nlp("There were reports that the bridge had fallen.")
     [attribution] = assemble(doc, [cue_at(doc, "reports"), content_of(doc, "that the bridge had fallen")])
     assert attribution.cue.text == "reports"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "source"),
+    [
+        ("The dam has been called a disaster by local engineers for years.", "has been called", "a disaster", "local engineers"),
+        ("The shooting has become a focal point for demonstrators, who have taken to the streets and called for the footage to be released.",
+         "called for", "the footage to be released", "who"),
+        ("The marchers have taken to the streets and called for the footage to be released.", "called for", "the footage to be released",
+         "The marchers"),
+        ('The debate went on.\n"MARTEN: We will keep the bridge open.\n', ":", "We will keep the bridge open.", "MARTEN"),
+    ],
+)
+def test_a_source_the_tagger_missed_is_the_agent_the_shared_subject_or_the_turn_label(nlp, text, cue, content, source):
+    doc = nlp(text)
+    [attribution] = assemble(doc, [cue_at(doc, cue), content_of(doc, content)])
+    assert attribution.source is not None and attribution.source.text == source
