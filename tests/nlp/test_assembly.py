@@ -110,3 +110,10 @@ def test_a_source_the_tagger_missed_is_the_agent_the_shared_subject_or_the_turn_
     doc = nlp(text)
     [attribution] = assemble(doc, [cue_at(doc, cue), content_of(doc, content)])
     assert attribution.source is not None and attribution.source.text == source
+
+
+def test_a_content_that_stops_before_its_closing_bracket_takes_it(nlp):
+    doc = nlp("The minister said [the Taliban] had taken the valley [sic] on Monday (local time).")
+    spans = [cue_at(doc, "said"), content_of(doc, "[the Taliban] had taken the valley [sic"), content_of(doc, "(local time")]
+    pieces = [c.text for a in assemble(doc, spans) for c in a.contents]
+    assert pieces == ["[the Taliban] had taken the valley [sic]", "(local time)"]

@@ -264,6 +264,19 @@ def _join_touching(contents: list[Span]) -> tuple[list[Span], set[int]]:
     return joined, merged
 
 
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _closing_brackets(content: Span) -> Span:
+    """A content that opens a bracket and stops just before its closing one takes the closing one: `[the Taliban] ... [/sic]`."""
+    doc, end = content.doc, content.end
+    for opening, closing in BRACKETS.items():
+        text = doc[content.start : end].text
+        if text.count(opening) > text.count(closing) and end < len(doc) and doc[end].text == closing:
+            end += 1
+    return doc[content.start : end]
+
+
 def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     """Tie content, cue and source spans into attributions, in document order."""
     if not role_spans:
@@ -274,6 +287,7 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
     for rs in role_spans:
         by_role[rs.role].append(doc[rs.start : rs.end])
     by_role["CONTENT"], merged = _join_touching(by_role["CONTENT"])
+    by_role["CONTENT"] = [_closing_brackets(c) for c in by_role["CONTENT"]]
     # a tagged piece of punctuation alone (a stray quotation mark), touching no other piece, is no content
     by_role["CONTENT"] = [c for c in by_role["CONTENT"] if not all(t.is_punct or t.is_space for t in c)]
     grouped: dict[int, Attribution] = {}

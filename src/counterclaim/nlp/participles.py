@@ -7,7 +7,8 @@ adds one claim per party named in the subject (the Taliban claim victories; the
 NRF claim victories), and a second participle joined by `and` shares the subject
 (`and denying defeats`). A denial verb makes the claim a denial. A tagged
 content that swallowed the clause with no cue of its own sentence (the tagger
-tied it to a cue of the next sentence, or to none) gives way to these claims.
+tied it to a cue of the next sentence, or to none) gives way to these claims, and so
+does a tagged claim on the participle itself when its subject names several parties.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def _swallowed(claim: Claim, verb: Token) -> bool:
     holds = any(start <= verb.idx < end for start, end in claim.content.spans)
     cue_inside = claim.cue is not None and sentence.start_char <= claim.cue.start < sentence.end_char
     return holds and not cue_inside
+
+
+def _split_by_party(claim: Claim, verb: Token, claims: list[Claim]) -> bool:
+    """Whether a tagged claim on the participle itself gives way to one claim per party of a coordinated subject."""
+    return len(claims) > 1 and claim.cue is not None and any(start <= verb.idx < end for start, end in claim.cue.spans)
 
 
 def participle_claims(doc: Doc) -> list[tuple[Token, list[Claim]]]:
@@ -94,7 +100,8 @@ class ParticipleClaims:
     def __call__(self, doc: Doc) -> Doc:
         found = participle_claims(doc)
         if found:
-            doc._.claims = [c for c in doc._.claims or [] if not any(_swallowed(c, verb) for verb, _ in found)]
+            doc._.claims = [c for c in doc._.claims or []
+                            if not any(_swallowed(c, verb) or _split_by_party(c, verb, claims) for verb, claims in found)]
             add_claims(
                 doc, [claim for _, claims in found for claim in claims],
                 note="a participle clause (`..., calling the rumors propaganda`) with the subject of its sentence",
