@@ -117,3 +117,11 @@ def test_a_content_that_stops_before_its_closing_bracket_takes_it(nlp):
     spans = [cue_at(doc, "said"), content_of(doc, "[the Taliban] had taken the valley [sic"), content_of(doc, "(local time")]
     pieces = [c.text for a in assemble(doc, spans) for c in a.contents]
     assert pieces == ["[the Taliban] had taken the valley [sic]", "(local time)"]
+
+
+def test_only_a_quotation_takes_its_cue_from_the_sentence_before(nlp):
+    doc = nlp('The authority says every village was warned. We refute this. "Nobody came," he said. "Not one of them."')
+    spans = [cue_at(doc, "says"), content_of(doc, "every village was warned"), content_of(doc, "We refute this"),
+             cue_at(doc, "said"), content_of(doc, "Nobody came,"), content_of(doc, "Not one of them.")]
+    pieces = [[c.text for c in a.contents] for a in assemble(doc, spans)]
+    assert pieces == [["every village was warned"], ["Nobody came,", "Not one of them."]]

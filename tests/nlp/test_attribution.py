@@ -159,3 +159,17 @@ def test_training_writes_a_model_the_pipeline_loads(tmp_path, tokenizer):
     assert saved["labels"] == list(LABELS)
     windows = encode_paragraph(tokenizer, ["Ann", "said"])
     assert network.word_log_probs(windows)[0].shape == (2, len(LABELS))
+
+
+def test_a_transcript_turn_is_read_without_its_label():
+    """The tagger sees `The authority says ...`, not `TOMAS FERRER: The authority says ...` (the label's claims come from the turn)."""
+    from counterclaim.model import Turn
+    from counterclaim.nlp.attribution import paragraph_sequences
+    from counterclaim.nlp.pipeline import load_base_pipeline
+
+    text = "HOST: Is it true?\nTOMAS FERRER: The authority says every village was warned. We refute this.\n"
+    doc = load_base_pipeline().make_doc(text)
+    host, guest = text.index("Is"), text.index("The authority")
+    doc._.turns = [Turn("HOST", host, guest - 1, 0, 4), Turn("TOMAS FERRER", guest, len(text) - 1, guest - 14, guest - 2)]
+    words = [[t.text for t in sequence] for sequence in paragraph_sequences(doc)]
+    assert words == [["Is", "it", "true", "?"], ["The", "authority", "says", "every", "village", "was", "warned", ".", "We", "refute", "this", "."]]

@@ -75,18 +75,25 @@ def _distance(a: Span, b: Span) -> int:
 
 
 def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph_of: list[int]) -> tuple[Span | None, str]:
-    """The governing cue, else the nearest in the content's sentences or one beside them; and why it was chosen.
+    """The governing cue, else the nearest in the content's sentences (or, for a quotation, one beside them); and why.
 
     A cue is never taken from a later paragraph: a paragraph without a cue
     continues the quotation of the paragraph before it. Only a paragraph that
     opens with a quotation takes its cue from the paragraph before (`"...," he
     said.` / `"...`): any other content there is something the tagger found
     without its cue, and where each sentence is a line (text dumps, some feeds)
-    it would glue the next sentence to a claim.
+    it would glue the next sentence to a claim. Likewise only a quotation takes
+    its cue from a sentence beside its own (`"A," he said. "B."`): an unquoted
+    content there is mostly the author's words the tagger half-found (on
+    PolNeAR dev, of the unquoted pieces joined so to another's cue, none
+    belonged to that content; not joining them moved strict content F1 from
+    0.6764 to 0.6828, attribution F1 from 0.7610 to 0.7630, loose 0.8359 to 0.8345).
     """
     first, last = sentence_of[content.start], sentence_of[content.end - 1]
     paragraph = paragraph_of[content.start]
     nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1 and paragraph_of[c.start] == paragraph]
+    if not (content[0]._.in_quote or content[0].is_quote):  # only a quotation runs on past its cue's sentence
+        nearby = [c for c in nearby if first <= sentence_of[c.start] <= last or _governs(c, content) or _governs(content, c)]
     where = "its paragraph"
     opens_quote = _opens_paragraph_with_quote(content, paragraph_of)
     if not nearby and opens_quote:

@@ -68,10 +68,23 @@ def tagger_words(tokens: list[Token]) -> list[str]:
 
 
 def paragraph_sequences(doc: Doc) -> list[list[Token]]:
-    """The tagger's unit: the non-space tokens of each paragraph (text between line breaks)."""
+    """The tagger's unit: the non-space tokens of each paragraph (text between line breaks).
+
+    A transcript turn is read without its label (`TOMAS FERRER:`), from where its
+    text starts: the turn's speaker is known, and a tagger that sees the label
+    reads the whole turn as the label's content, missing what the turn itself
+    reports (`The authority says every village was warned.`).
+    """
+    turns = [t for t in getattr(doc._, "turns", None) or [] if t.label_start is not None]
+    labels = [(t.label_start, t.start) for t in turns]
     sequences: list[list[Token]] = []
     current: list[Token] = []
     for token in doc:
+        if any(start <= token.idx < end for start, end in labels):
+            if current:
+                sequences.append(current)
+                current = []
+            continue
         if token.is_space:
             if "\n" in token.text and current:
                 sequences.append(current)
