@@ -83,6 +83,10 @@ def test_transcript_turns_statements_and_questions(extractor):
     assert surname_label.source.text == "LIND" and surname_label.speaker.name == "Petra Lind"
     intro = find(claims, "Tonight we look at the quarrel")
     assert intro.speaker.name == "Sam Okafor" and intro.speaker.role == "host"
+    # what a turn reports is its reported speaker's claim, and a turn's `we` adds no second claim of the turn's speaker
+    mayor = [c for c in claims if c.content.text == "nobody was told"]
+    assert [(c.speaker.name, c.cue.text) for c in mayor] == [("mayor", "says")]
+    assert not [c for c in claims if c.source is not None and c.source.text == "We"]
 
 
 def test_role_and_affiliation_from_an_apposition(extract):

@@ -63,6 +63,9 @@ class TurnClaims:
         labels = [(t.label_start, t.label_end) for t in turns if t.label_start is not None]
         if labels:  # the tagger reads `NAME: text` as an attribution too; the turn's own claims replace it
             doc._.claims = [c for c in doc._.claims or [] if c.source is None or not any(_overlaps(c.source.spans, label) for label in labels)]
+        if turns:  # `We deny that.` is the turn's own statement already: a tagged claim whose source is the speaker's `I` or `we`
+            text = doc_text(doc)
+            doc._.claims = [c for c in doc._.claims or [] if not _speaks_for_itself(c, turns, text)]
         add_claims(
             doc, [claim for turn in turns for claim in turn_claims(doc, turn)],
             note="a statement of a transcript turn, said by the turn's speaker",
@@ -72,3 +75,14 @@ class TurnClaims:
 
 def _overlaps(spans: list[tuple[int, int]], other: tuple[int, int]) -> bool:
     return any(start < other[1] and other[0] < end for start, end in spans)
+
+
+FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+
+def _speaks_for_itself(claim: Claim, turns: list[Turn], text: str) -> bool:
+    """Whether a tagged claim inside a turn has the turn's speaker, as `I` or `we`, for its source."""
+    if claim.source is None or len(claim.source.spans) != 1:
+        return False
+    start, end = claim.source.spans[0]
+    return text[start:end].lower() in FIRST_PERSON and any(t.start <= start < t.end for t in turns)
