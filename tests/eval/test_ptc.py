@@ -48,3 +48,16 @@ def test_the_shared_training_articles_load():
     assert len(articles) == 311
     assert sum(len(a.spans) for a in articles) == 4942
     assert all(0 <= s < e <= len(a.text) for a in articles for _, s, e in a.spans)
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "ptc").exists(), reason="needs ../shared/data/ptc")
+def test_the_shipped_branch_on_the_held_out_articles_keeps_its_scores(capsys):
+    """A gate on the README's figures (span F1 0.339, technique micro-F1 0.399 on the 66 held-out articles)."""
+    import json
+
+    from counterclaim.cli import main
+
+    assert main(["eval", "ptc", str(SHARED / "data" / "ptc"), "--held-out", "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["articles"] == 66
+    assert scores["si_f1"] >= 0.30 and scores["tc_micro_f1"] >= 0.36, scores
