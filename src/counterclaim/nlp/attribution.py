@@ -14,6 +14,7 @@ tokens; tying the spans into claims is the job of `assembly.py`.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -75,12 +76,14 @@ def paragraph_sequences(doc: Doc) -> list[list[Token]]:
     reads the whole turn as the label's content, missing what the turn itself
     reports (`The authority says every village was warned.`).
     """
-    turns = [t for t in getattr(doc._, "turns", None) or [] if t.label_start is not None]
-    labels = [(t.label_start, t.start) for t in turns]
+    labels = [(t.label_start, t.start) for t in getattr(doc._, "turns", None) or [] if t.label_start is not None]
+    starts = [token.idx for token in doc] if labels else []
+    # the tokens that start inside a label, found by bisection: a transcript has hundreds of turns
+    in_label = {i for start, end in labels for i in range(bisect_left(starts, start), bisect_left(starts, end))}
     sequences: list[list[Token]] = []
     current: list[Token] = []
     for token in doc:
-        if any(start <= token.idx < end for start, end in labels):
+        if token.i in in_label:
             if current:
                 sequences.append(current)
                 current = []
