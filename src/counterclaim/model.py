@@ -200,6 +200,7 @@ class Claim:
     hedges: list[str] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     techniques: list[TechniqueUse] = field(default_factory=list)
+    clauses: list[TextSpans] = field(default_factory=list)  # `said that A and that B`: A and B, each a statement of its own
 
     def shifted(self, offset: int) -> Claim:
         """The claim with every range `offset` characters later: claims of a part of a long document."""
@@ -209,7 +210,23 @@ class Claim:
             cue=self.cue.shifted(offset) if self.cue else None,
             source=self.source.shifted(offset) if self.source else None,
             techniques=[t.shifted(offset) for t in self.techniques],
+            clauses=[c.shifted(offset) for c in self.clauses],
         )
+
+    def statements(self) -> list[Claim]:
+        """The claim as the ledger links it: one claim per coordinated clause (`said that A and that B` asserts A and
+        asserts B, which can belong to different propositions), else the claim itself. A reader marks one content;
+        a proposition is about one state of affairs."""
+        if len(self.clauses) < 2:
+            return [self]
+        return [
+            replace(
+                self, content=clause, clauses=[],
+                quantities=[q for q in self.quantities if q.text in clause.text],
+                techniques=[t for t in self.techniques if all(clause.start <= s and e <= clause.end for s, e in t.spans)],
+            )
+            for clause in self.clauses
+        ]
 
     @property
     def claim_id(self) -> str:
@@ -232,6 +249,7 @@ class Claim:
             "hedges": list(self.hedges),
             "quantities": [q.to_json() for q in self.quantities],
             "techniques": [t.to_json() for t in self.techniques],
+            "clauses": [c.to_json() for c in self.clauses],
         }
 
     @classmethod
@@ -252,4 +270,5 @@ class Claim:
             speaker=speaker(record.get("speaker")), reported_by=speaker(record.get("reported_by")),
             hedges=list(record.get("hedges") or []), quantities=[Quantity.from_json(q) for q in record.get("quantities") or []],
             techniques=[TechniqueUse.from_json(t) for t in record.get("techniques") or []],
+            clauses=[TextSpans.from_json(c) for c in record.get("clauses") or []],
         )

@@ -36,12 +36,14 @@ def test_pronoun_after_a_paragraph_break_resolves_to_who_was_just_quoted(extract
     assert claim.speaker.name == "Petra Lind"
 
 
-def test_said_that_a_and_that_b_gives_two_claims(extract):
+def test_said_that_a_and_that_b_is_one_content_of_two_statements(extract):
     claims = extract(fixture_path("quotes_article.txt").read_text(encoding="utf-8"))
-    first = find(claims, "farms downstream had been warned")
-    second = find(claims, "no homes were at risk")
-    assert first is not second
-    assert "no homes" not in first.content.text
+    claim = find(claims, "farms downstream had been warned")
+    assert "no homes were at risk" in claim.content.text  # one content, as a reader marks it
+    first, second = claim.statements()  # two statements, as the ledger links them
+    assert "farms downstream had been warned" in first.content.text and "no homes" not in first.content.text
+    assert second.content.text.startswith("that no homes were at risk")
+    assert (first.speaker, first.cue, first.polarity) == (second.speaker, second.cue, second.polarity) == (claim.speaker, claim.cue, "assert")
 
 
 def test_quote_before_the_cue_and_continued_across_paragraphs(extract):

@@ -44,6 +44,17 @@ def test_ingesting_the_same_document_twice_changes_nothing(ledger, extractions):
     assert ledger.counts() == before and before["claims"] == len(extractions[0].claims)
 
 
+def test_a_content_of_two_coordinated_clauses_is_stored_as_two_statements(ledger, extractor):
+    text = "Petra Lind said that the gates had been checked and that no homes were at risk.\n"
+    extraction = next(extractor.extract([document_from_text("coordinated", text)]))
+    [claim] = extraction.claims
+    assert claim.content.text.endswith("the gates had been checked and that no homes were at risk")
+    ledger.add(extraction)
+    rows = ledger.db.execute("SELECT content, cue, source, polarity FROM claims ORDER BY content_start").fetchall()
+    assert [tuple(r)[1:] for r in rows] == [("said", "Petra Lind", "assert")] * 2
+    assert rows[0]["content"].endswith("the gates had been checked") and rows[1]["content"] == "that no homes were at risk"
+
+
 def test_speakers_merge_across_documents_by_full_name_only(ledger, extractions):
     for extraction in extractions:
         ledger.add(extraction)

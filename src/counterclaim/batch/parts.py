@@ -37,7 +37,7 @@ TECHNIQUE = pa.struct([("technique", pa.string()), ("spans", pa.list_(pa.list_(p
 CLAIM = pa.struct([
     ("claim_id", pa.string()), ("mode", pa.string()), ("polarity", pa.string()), ("content", SPANS), ("cue", SPANS),
     ("source", SPANS), ("speaker", pa.string()), ("reported_by", pa.string()), ("hedges", pa.list_(pa.string())),
-    ("quantities", pa.list_(QUANTITY)), ("techniques", pa.list_(TECHNIQUE)),
+    ("quantities", pa.list_(QUANTITY)), ("techniques", pa.list_(TECHNIQUE)), ("clauses", pa.list_(SPANS)),
 ])
 SCHEMA = pa.schema([
     ("doc_id", pa.string()), ("path", pa.string()), ("url", pa.string()), ("title", pa.string()), ("date", pa.string()),

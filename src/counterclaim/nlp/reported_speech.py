@@ -110,35 +110,34 @@ def _text_spans(doc: Doc, spans: list[Span]) -> TextSpans:
     return TextSpans.from_offsets(doc_text(doc), [trimmed_offsets(s) for s in spans])
 
 
-def claims_from_attribution(doc: Doc, attribution: Attribution) -> list[tuple[Claim, list[str]]]:
-    """One claim per coordinated clause of the attribution's content, each with the notes of how it was made."""
+def claims_from_attribution(doc: Doc, attribution: Attribution) -> tuple[Claim, list[str]]:
+    """The attribution's claim, with the notes of how it was made; a content of clauses coordinated with `and that`
+    stays one content (as a reader marks it) and carries its clauses, which the ledger links one by one."""
     deny = is_denial(attribution.cue)
-    pieces = [attribution.contents]
-    if len(attribution.contents) == 1:
-        pieces = [[part] for part in split_coordinated(attribution.contents[0])]
-    claims = []
-    for contents in pieces:
-        notes = list(attribution.notes)
-        if len(pieces) > 1:
-            notes.append(f"content: one of {len(pieces)} clauses coordinated with `and that`")
-        if deny:
-            denied = denied_proposition(contents[0])
-            if denied.start != contents[0].start:
-                notes.append(f"polarity: a denial of `{contents[0].text}`: the content is what the reports say, `{denied.text}`")
-            else:
-                notes.append(f"polarity: the cue `{attribution.cue.text}` denies")
-            contents = [denied, *contents[1:]]
-        content = _text_spans(doc, contents)
-        claim = Claim(
-            doc_id=doc._.doc_id,
-            mode=claim_mode(content.spans, doc._.quotes or []),
-            polarity="deny" if deny else "assert",
-            content=content,
-            cue=_text_spans(doc, [attribution.cue]) if attribution.cue is not None else None,
-            source=_text_spans(doc, [attribution.source]) if attribution.source is not None else None,
-        )
-        claims.append((claim, ["tagger: the content, cue and source spans the attribution tagger marked", *notes]))
-    return claims
+    notes = ["tagger: the content, cue and source spans the attribution tagger marked", *attribution.notes]
+    contents = list(attribution.contents)
+    clauses = split_coordinated(contents[0]) if len(contents) == 1 else []
+    if len(clauses) > 1:
+        notes.append(f"content: {len(clauses)} clauses coordinated with `and that`, each linked as a statement of its own")
+    if deny:
+        denied = denied_proposition(contents[0])
+        if denied.start != contents[0].start:
+            notes.append(f"polarity: a denial of `{contents[0].text}`: the content is what the reports say, `{denied.text}`")
+        else:
+            notes.append(f"polarity: the cue `{attribution.cue.text}` denies")
+        contents[0] = denied
+        clauses = [denied_proposition(clause) for clause in clauses]
+    content = _text_spans(doc, contents)
+    claim = Claim(
+        doc_id=doc._.doc_id,
+        mode=claim_mode(content.spans, doc._.quotes or []),
+        polarity="deny" if deny else "assert",
+        content=content,
+        cue=_text_spans(doc, [attribution.cue]) if attribution.cue is not None else None,
+        source=_text_spans(doc, [attribution.source]) if attribution.source is not None else None,
+        clauses=[_text_spans(doc, [clause]) for clause in clauses] if len(clauses) > 1 else [],
+    )
+    return claim, notes
 
 
 def add_claims(doc: Doc, new_claims: list[Claim], note: str = "") -> None:
@@ -175,9 +174,9 @@ class ReportedSpeech:
         claims: list[Claim] = []
         doc._.claim_notes = {}
         for attribution in assemble(doc, doc._.attribution_spans or []):
-            for claim, notes in claims_from_attribution(doc, attribution):
-                claims.append(claim)
-                for note in notes:
-                    note_claim(doc, claim, note)
+            claim, notes = claims_from_attribution(doc, attribution)
+            claims.append(claim)
+            for note in notes:
+                note_claim(doc, claim, note)
         doc._.claims = claims
         return doc

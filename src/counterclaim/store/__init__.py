@@ -328,7 +328,8 @@ class Ledger:
                     json.dumps(claim.hedges), json.dumps([q.to_json() for q in claim.quantities]),
                     json.dumps(claim.to_json(), ensure_ascii=False),
                 )
-                for claim in extraction.claims
+                for whole in extraction.claims
+                for claim in whole.statements()
             ],
         )
         return "added"
