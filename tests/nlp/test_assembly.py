@@ -125,3 +125,20 @@ def test_only_a_quotation_takes_its_cue_from_the_sentence_before(nlp):
              cue_at(doc, "said"), content_of(doc, "Nobody came,"), content_of(doc, "Not one of them.")]
     pieces = [[c.text for c in a.contents] for a in assemble(doc, spans)]
     assert pieces == [["every village was warned"], ["Nobody came,", "Not one of them."]]
+
+
+def test_a_piece_after_another_speech_verb_is_that_verbs_claim(nlp):
+    doc = nlp("The governor questioned the count in three districts, urging his supporters to watch the polling stations closely.")
+    spans = [RoleSpan("SOURCE", 0, 2), cue_at(doc, "questioned"), content_of(doc, "the count in three districts"),
+             content_of(doc, "his supporters to watch the polling stations closely.")]
+    attributions = assemble(doc, spans)
+    assert [(a.cue.text, [c.text for c in a.contents]) for a in attributions] == [
+        ("questioned", ["the count in three districts"]), ("urging", ["his supporters to watch the polling stations closely."])]
+    assert attributions[1].source.text == "The governor"
+
+
+def test_a_piece_after_the_cue_repeated_stays_its_claim(nlp):
+    doc = nlp('"We will not leave," the mayor said on Monday, "and we will not be moved."')
+    spans = [cue_at(doc, "said"), content_of(doc, "We will not leave,"), content_of(doc, "and we will not be moved.")]
+    [attribution] = assemble(doc, spans)
+    assert [c.text for c in attribution.contents] == ["We will not leave,", "and we will not be moved."]

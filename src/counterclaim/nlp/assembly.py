@@ -131,6 +131,26 @@ def _with_governing_verb(cue: Span) -> tuple[Span, bool]:
     return cue, False
 
 
+def _speech_verb_between(previous: Span, content: Span, cue: Span) -> Span | None:
+    """A speech verb other than the cue, between a cue's piece and the next piece, that governs the next one.
+
+    `questioning the integrity of the voting system, encouraging his supporters
+    to visit polling places`: the tagger tagged both contents and only the first
+    cue; the second piece is what `encouraging` says, not part of what
+    `questioning` does.
+    """
+    doc, verbs = content.doc, load_lexicon("speech_cues") | load_lexicon("denial_cues")
+    words = [t for t in content if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    core = doc[words[0].i : words[-1].i + 1]  # a closing `.` hangs on the sentence's verb, and would be the span's root
+    for token in doc[previous.end : content.start]:
+        if (token.tag_.startswith("VB") and token.lemma_.lower() in verbs and not cue.start <= token.i < cue.end
+                and _governs(doc[token.i : token.i + 1], core)):
+            return doc[token.i : token.i + 1]
+    return None
+
+
 def _phrase(head: Token) -> Span:
     """A noun phrase by its head, without the relative clause after it (`demonstrators here, who ...`)."""
     end = head.right_edge.i + 1
@@ -315,6 +335,13 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
             notes += ["cue: a report noun, widened to the speech verb that governs it"] if widened else []
         if cue is None:
             loose.append(Attribution([content], notes=[*notes, f"cue: {why}"]))
+        elif cue.start in grouped and (closer := _speech_verb_between(grouped[cue.start].contents[-1], content, cue)) is not None:
+            why = f"cue: `{closer.text}`, a speech verb between it and the piece before, which governs it"
+            if closer.start in grouped:
+                grouped[closer.start].contents.append(content)
+                grouped[closer.start].notes += [*notes, f"content: another piece on the same cue ({why})"]
+            else:
+                grouped[closer.start] = Attribution([content], cue=closer, notes=[*notes, why])
         elif cue.start in grouped:
             grouped[cue.start].contents.append(content)
             grouped[cue.start].notes += [*notes, f"content: another piece on the same cue ({why})"]
