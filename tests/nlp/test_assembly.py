@@ -142,3 +142,20 @@ def test_a_piece_after_the_cue_repeated_stays_its_claim(nlp):
     spans = [cue_at(doc, "said"), content_of(doc, "We will not leave,"), content_of(doc, "and we will not be moved.")]
     [attribution] = assemble(doc, spans)
     assert [c.text for c in attribution.contents] == ["We will not leave,", "and we will not be moved."]
+
+
+def test_a_lone_article_or_pronoun_is_no_content_but_a_word_that_stands_for_a_statement_is(nlp):
+    doc = nlp("The minister said the. Her deputy denied that. The council rejected his.")
+    spans = [cue_at(doc, "said"), content_of(doc, "the."), cue_at(doc, "denied"), content_of(doc, "that"),
+             cue_at(doc, "rejected"), content_of(doc, "his")]
+    assert [[c.text for c in a.contents] for a in assemble(doc, spans)] == [["that"]]
+
+
+def test_an_unquoted_content_with_a_source_but_no_cue_is_no_attribution(nlp):
+    doc = nlp('The minister, on the bridge, the river rose again.\n"It will hold," the minister, smiling.')
+    second = cue_at(doc, "the minister", 0)  # a span found like a cue's, tagged as the second source
+    spans = [RoleSpan("SOURCE", 0, 2), content_of(doc, "the river rose again"), content_of(doc, "It will hold,"),
+             RoleSpan("SOURCE", second.start, second.end)]
+    [attribution] = assemble(doc, spans)
+    assert [c.text for c in attribution.contents] == ["It will hold,"] and attribution.cue is None
+    assert attribution.source.text == "the minister"

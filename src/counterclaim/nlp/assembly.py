@@ -92,7 +92,7 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
     first, last = sentence_of[content.start], sentence_of[content.end - 1]
     paragraph = paragraph_of[content.start]
     nearby = [c for c in cues if first - 1 <= sentence_of[c.start] <= last + 1 and paragraph_of[c.start] == paragraph]
-    if not (content[0]._.in_quote or content[0].is_quote):  # only a quotation runs on past its cue's sentence
+    if not _is_quoted(content):  # only a quotation runs on past its cue's sentence
         nearby = [c for c in nearby if first <= sentence_of[c.start] <= last or _governs(c, content) or _governs(content, c)]
     where = "its paragraph"
     opens_quote = _opens_paragraph_with_quote(content, paragraph_of)
@@ -129,6 +129,21 @@ def _with_governing_verb(cue: Span) -> tuple[Span, bool]:
                 t.is_punct for t in doc[verb.i : cue.start]) and cue.start - verb.i <= 4:
             return doc[verb.i : cue.end], True
     return cue, False
+
+
+# Words that can stand for a whole statement when denied or asserted (`We deny that.`, `He confirmed it.`).
+STANDS_FOR_A_STATEMENT = {"this", "that", "it", "these", "those", "so", "all", "everything", "nothing", "something", "anything"}
+FUNCTION_WORDS = {"DET", "PRON", "ADP", "SCONJ", "CCONJ", "PART", "AUX"}
+
+
+def _lone_function_word(content: Span) -> bool:
+    """Whether the content's only word is an article, pronoun, preposition or the like that cannot stand for a statement."""
+    words = [t for t in content if not (t.is_punct or t.is_space)]
+    return len(words) == 1 and words[0].pos_ in FUNCTION_WORDS and words[0].lower_ not in STANDS_FOR_A_STATEMENT
+
+
+def _is_quoted(content: Span) -> bool:
+    return content[0]._.in_quote or content[0].is_quote
 
 
 def _speech_verb_between(previous: Span, content: Span, cue: Span) -> Span | None:
@@ -315,8 +330,9 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
         by_role[rs.role].append(doc[rs.start : rs.end])
     by_role["CONTENT"], merged = _join_touching(by_role["CONTENT"])
     by_role["CONTENT"] = [_closing_brackets(c) for c in by_role["CONTENT"]]
-    # a tagged piece of punctuation alone (a stray quotation mark), touching no other piece, is no content
-    by_role["CONTENT"] = [c for c in by_role["CONTENT"] if not all(t.is_punct or t.is_space for t in c)]
+    # a tagged piece of punctuation alone (a stray quotation mark), touching no other piece, is no content;
+    # nor is a lone article, possessive or relative pronoun (`the`, `his`, `which`): a fragment, not a statement
+    by_role["CONTENT"] = [c for c in by_role["CONTENT"] if not all(t.is_punct or t.is_space for t in c) and not _lone_function_word(c)]
     grouped: dict[int, Attribution] = {}
     loose: list[Attribution] = []
     credited: list[Attribution] = []
@@ -366,8 +382,9 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
         if near:
             attribution.source = min(near, key=lambda s: _distance(s, content))
             attribution.notes.append("source: the nearest tagged source of its sentence (no cue)")
-    # A content with neither cue nor source is not said by anyone the text names or implies: not an attribution.
-    loose = [a for a in loose if a.cue is not None or a.source is not None]
+    # A content with neither cue nor source is not said by anyone the text names or implies: not an attribution;
+    # nor is an unquoted one with no cue (a source tagged near it is something the tagger half-found).
+    loose = [a for a in loose if a.cue is not None or (a.source is not None and _is_quoted(a.contents[0]))]
     result = list(grouped.values()) + loose + credited
     result.sort(key=lambda a: a.contents[0].start)
     return result
