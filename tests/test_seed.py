@@ -61,6 +61,8 @@ def test_hosts_questions_are_questions(seed):
     _, claims = seed
     question = next(c for c in claims if c.content.text.startswith("What do you think the goal is"))
     assert question.mode == "question" and question.speaker.name == "Audie Cornish"
+    # what the host asks Nazary to think is no claim of his (it gave a 'you' who called Panjshir propaganda)
+    assert not [c.content.text for c in claims if c.source is not None and c.source.text == "you" and "goal" in c.content.text]
 
 
 def test_nazarys_claims_after_the_interview_intro_are_one_entity_with_his_affiliation(seed):

@@ -67,6 +67,8 @@ def test_dev_gate_and_agreement_with_the_acceptance_scorer(tmp_path):
     result = json.loads(ours.stdout)
     assert result["loose"]["content"]["f1"] >= 0.80
     assert result["loose"]["attribution"]["f1"] >= 0.72
+    # issue 13's spans (shipped: strict 0.700, attribution 0.774), with room for float differences between machines
+    assert result["strict"]["content"]["f1"] >= 0.68 and result["loose"]["attribution"]["f1"] >= 0.75
     scorer = SHARED / "tools" / "polnear_score.py"
     if scorer.exists():
         theirs = subprocess.run(

@@ -131,3 +131,20 @@ def test_dismissals_and_title_case_denials_deny_and_a_negated_denial_does_not(ex
     for text, (fragment, polarity) in cases.items():
         claim = find(extract(text), fragment)
         assert claim.polarity == polarity, (text, claim.cue)
+
+
+def test_a_claim_put_to_the_listener_in_a_question_is_the_turns_question_not_the_listeners_claim():
+    from counterclaim.model import Claim, TextSpans, Turn
+    from counterclaim.nlp.turns import _asked_of_the_listener
+
+    text = "HOST: What do you think the blockade is for? And you said the town was warned.\nGUEST: It was."
+    turns = [Turn("HOST", 6, 79, 0, 4), Turn("GUEST", 87, len(text), 80, 85)]
+
+    def claim(content: str, source_at: int) -> Claim:
+        at = text.index(content)
+        return Claim("d", "indirect", "assert", TextSpans.from_offsets(text, [(at, at + len(content))]),
+                     source=TextSpans.from_offsets(text, [(source_at, source_at + 3)]))
+
+    asked, told = text.index("you"), text.index("you said")
+    assert _asked_of_the_listener(claim("the blockade is for", asked), turns, text)
+    assert not _asked_of_the_listener(claim("the town was warned", told), turns, text)  # a statement, not a question

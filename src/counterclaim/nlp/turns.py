@@ -63,9 +63,10 @@ class TurnClaims:
         labels = [(t.label_start, t.label_end) for t in turns if t.label_start is not None]
         if labels:  # the tagger reads `NAME: text` as an attribution too; the turn's own claims replace it
             doc._.claims = [c for c in doc._.claims or [] if c.source is None or not any(_overlaps(c.source.spans, label) for label in labels)]
-        if turns:  # `We deny that.` is the turn's own statement already: a tagged claim whose source is the speaker's `I` or `we`
+        if turns:  # `We deny that.` is the turn's own statement already: a tagged claim whose source is the speaker's `I` or `we`;
+            # `What do you think the goal is?` is the turn's question, not a claim of the one asked
             text = doc_text(doc)
-            doc._.claims = [c for c in doc._.claims or [] if not _speaks_for_itself(c, turns, text)]
+            doc._.claims = [c for c in doc._.claims or [] if not (_speaks_for_itself(c, turns, text) or _asked_of_the_listener(c, turns, text))]
         add_claims(
             doc, [claim for turn in turns for claim in turn_claims(doc, turn)],
             note="a statement of a transcript turn, said by the turn's speaker",
@@ -86,3 +87,12 @@ def _speaks_for_itself(claim: Claim, turns: list[Turn], text: str) -> bool:
         return False
     start, end = claim.source.spans[0]
     return text[start:end].lower() in FIRST_PERSON and any(t.start <= start < t.end for t in turns)
+
+
+def _asked_of_the_listener(claim: Claim, turns: list[Turn], text: str) -> bool:
+    """Whether a tagged claim inside a turn is a question put to the listener: `you` as source, a `?` closing the content."""
+    if claim.source is None or len(claim.source.spans) != 1:
+        return False
+    start, end = claim.source.spans[0]
+    asked = claim.content.text.rstrip().endswith("?") or text[claim.content.end : claim.content.end + 3].lstrip().startswith("?")
+    return text[start:end].lower() == "you" and asked and any(t.start <= start < t.end for t in turns)
