@@ -139,3 +139,17 @@ def test_a_pronoun_source_is_not_someone_named_inside_its_own_quotation(extract)
     claim = find(extract(text, doc_id="inside"), "voted to keep the bridge closed")
     assert claim.source.text == "she"
     assert claim.speaker.name == "Greta Lindqvist"
+
+
+def test_a_name_followed_by_a_relative_clause_or_apposition_is_the_person_named(extract):
+    text = ("Dylan Maxwell, 21, felt a sting on holiday in Bali.\n\n"
+            "\"They managed to pull the spider out,\" said Maxwell, whose mates have nicknamed him \"Spiderman\".\n")
+    claim = find(extract(text, doc_id="relative"), "pull the spider out")
+    assert claim.source.text.startswith("Maxwell, whose mates")
+    assert (claim.speaker.name, claim.speaker.kind) == ("Dylan Maxwell", "person")
+
+
+def test_a_name_the_recogniser_misses_is_a_person_by_the_role_in_apposition(extract):
+    text = "Odile Brac, the director of the Varn Water Authority, dismissed the union's claims.\n"
+    [claim] = extract(text, doc_id="apposition")
+    assert (claim.speaker.name, claim.speaker.kind, claim.speaker.affiliation) == ("Odile Brac", "person", "Varn Water Authority")

@@ -178,6 +178,22 @@ def _phrase_until_clause(doc: Doc, head: Token) -> Span:
     return doc[head.left_edge.i : end]
 
 
+def _without_trailing_clause(span: Span) -> Span:
+    """The source without a relative clause, apposition or adverb after its head noun: `Maxwell, whose mates have
+    nicknamed him "Spiderman"` is Maxwell, `District Judge Mark A Goldsmith, an Obama appointee, earlier` is the judge."""
+    heads = [t for t in span if t.pos_ in ("PROPN", "NOUN") and not span.start <= t.head.i < span.end]
+    if len(heads) != 1 or heads[0].i == span.end - 1:
+        return span
+    head = heads[0]
+    if head.pos_ == "PROPN":  # a name, then what it is: `Rendell, a Clinton surrogate`
+        end = _phrase_until_clause(span.doc, head).end
+    else:  # a description, then maybe its name (`The state's campaign chairman, Phil Lovas`): only a relative clause goes
+        end = next((t.left_edge.i for t in head.children if t.dep_ == "relcl" and t.i > head.i), span.end)
+        while end > head.i + 1 and span.doc[end - 1].is_punct:
+            end -= 1
+    return span.doc[span.start : end] if span.start < end < span.end else span
+
+
 def _role_and_affiliation(phrase: Span, head: Token) -> tuple[str | None, str | None]:
     """`the National Resistance Front's head of foreign relations` -> role and organisation."""
     organization = next((e for e in phrase.ents if e.label_ in ORGANIZATION_LABELS), None)
@@ -365,6 +381,9 @@ class SpeakerResolver:
         span = self.doc.char_span(start, claim.source.end, alignment_mode="expand")
         if span is None:
             return self.registry.speaker(_strip_article(mention), "unnamed", mention)
+        span = _without_trailing_clause(span)
+        if (named := self._named_by_apposition(span, mention, start)) is not None:
+            return named
         lower = span.text.lower().strip()
         if span[0].lower_ in RELATIVE_PRONOUNS and span[0].head.dep_ == "relcl":
             antecedent = span[0].head.head
@@ -400,6 +419,19 @@ class SpeakerResolver:
             name = self.registry.expand_acronym(_strip_article(organizations[0].text))
             return self.registry.speaker(name, "organization", mention)
         return self._resolve_description(span, mention, start)
+
+    def _named_by_apposition(self, name: Span, mention: str, start: int) -> Speaker | None:
+        """A name the entity recogniser missed, said to be a person by the role in apposition after it:
+        `Odile Brac, the director of the Varn Water Authority`."""
+        head = name.root
+        role = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN" and c.i >= name.end), None)
+        words = [t for t in name if not t.is_punct]
+        if role is None or head.pos_ != "PROPN" or len(words) < 2 or not all(t.is_title for t in words) or name.ents:
+            return None
+        speaker = self._person(name.text, mention, start)
+        title, affiliation = _role_and_affiliation(_phrase_until_clause(self.doc, role), role)
+        speaker.role, speaker.affiliation = speaker.role or title, speaker.affiliation or affiliation
+        return speaker
 
     def _resolve_description(self, span: Span, mention: str, start: int) -> Speaker:
         """`the former vice president` -> the person of that role; `the army` -> the army named; else unnamed."""
