@@ -179,18 +179,21 @@ def _phrase_until_clause(doc: Doc, head: Token) -> Span:
 
 
 def _without_trailing_clause(span: Span) -> Span:
-    """The source without a relative clause, apposition or adverb after its head noun: `Maxwell, whose mates have
-    nicknamed him "Spiderman"` is Maxwell, `District Judge Mark A Goldsmith, an Obama appointee, earlier` is the judge."""
+    """The source without what follows its head after a comma (a name's apposition, age or relative clause), or without
+    a description's relative clause: `Maxwell, whose mates have nicknamed him "Spiderman"` is Maxwell, `Rendell, a
+    Clinton surrogate` is Rendell; `The state's campaign chairman, Phil Lovas` keeps its name."""
     heads = [t for t in span if t.pos_ in ("PROPN", "NOUN") and not span.start <= t.head.i < span.end]
-    if len(heads) != 1 or heads[0].i == span.end - 1:
+    if len(heads) != 1:
         return span
     head = heads[0]
-    if head.pos_ == "PROPN":  # a name, then what it is: `Rendell, a Clinton surrogate`
-        end = _phrase_until_clause(span.doc, head).end
-    else:  # a description, then maybe its name (`The state's campaign chairman, Phil Lovas`): only a relative clause goes
+    if head.pos_ == "PROPN":
+        end = next((t.i for t in span.doc[head.i + 1 : span.end] if t.text == ","), span.end)
+    else:
         end = next((t.left_edge.i for t in head.children if t.dep_ == "relcl" and t.i > head.i), span.end)
-        while end > head.i + 1 and span.doc[end - 1].is_punct:
-            end -= 1
+    if end == span.end:
+        return span
+    while end > head.i + 1 and span.doc[end - 1].is_punct:
+        end -= 1
     return span.doc[span.start : end] if span.start < end < span.end else span
 
 
@@ -381,9 +384,11 @@ class SpeakerResolver:
         span = self.doc.char_span(start, claim.source.end, alignment_mode="expand")
         if span is None:
             return self.registry.speaker(_strip_article(mention), "unnamed", mention)
-        span = _without_trailing_clause(span)
-        if (named := self._named_by_apposition(span, mention, start)) is not None:
-            return named
+        narrowed = _without_trailing_clause(span)
+        named = narrowed.text if narrowed is not span else None
+        span = narrowed
+        if (person := self._named_by_apposition(span, mention, start)) is not None:
+            return person
         lower = span.text.lower().strip()
         if span[0].lower_ in RELATIVE_PRONOUNS and span[0].head.dep_ == "relcl":
             antecedent = span[0].head.head
@@ -418,7 +423,7 @@ class SpeakerResolver:
         if organizations and len(organizations[0]) >= len(span) - 1:
             name = self.registry.expand_acronym(_strip_article(organizations[0].text))
             return self.registry.speaker(name, "organization", mention)
-        return self._resolve_description(span, mention, start)
+        return self._resolve_description(span, mention, start, named)
 
     def _named_by_apposition(self, name: Span, mention: str, start: int) -> Speaker | None:
         """A name the entity recogniser missed, said to be a person by the role in apposition after it:
@@ -433,7 +438,7 @@ class SpeakerResolver:
         speaker.role, speaker.affiliation = speaker.role or title, speaker.affiliation or affiliation
         return speaker
 
-    def _resolve_description(self, span: Span, mention: str, start: int) -> Speaker:
+    def _resolve_description(self, span: Span, mention: str, start: int, named: str | None = None) -> Speaker:
         """`the former vice president` -> the person of that role; `the army` -> the army named; else unnamed."""
         head = span.root
         if head.pos_ == "NOUN":
@@ -447,7 +452,7 @@ class SpeakerResolver:
             introduced = self._introduced_next(span, start)
             if introduced is not None:
                 return self._person(introduced.name, mention, start)
-        speaker = self.registry.speaker(_strip_article(mention), "unnamed", mention)
+        speaker = self.registry.speaker(_strip_article(named or mention), "unnamed", mention)  # `named`: without the clause after it
         speaker.affiliation = speaker.affiliation or self._affiliation_of(span, start)
         return speaker
 
