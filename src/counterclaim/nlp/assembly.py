@@ -351,14 +351,10 @@ def assemble(doc: Doc, role_spans: list[RoleSpan]) -> list[Attribution]:
             notes += ["cue: a report noun, widened to the speech verb that governs it"] if widened else []
         if cue is None:
             loose.append(Attribution([content], notes=[*notes, f"cue: {why}"]))
-        elif cue.start in grouped and (closer := _speech_verb_between(grouped[cue.start].contents[-1], content, cue)) is not None:
-            why = f"cue: `{closer.text}`, a speech verb between it and the piece before, which governs it"
-            if closer.start in grouped:
-                grouped[closer.start].contents.append(content)
-                grouped[closer.start].notes += [*notes, f"content: another piece on the same cue ({why})"]
-            else:
-                grouped[closer.start] = Attribution([content], cue=closer, notes=[*notes, why])
-        elif cue.start in grouped:
+            continue
+        if cue.start in grouped and (closer := _speech_verb_between(grouped[cue.start].contents[-1], content, cue)) is not None:
+            cue, why = closer, f"`{closer.text}`, a speech verb between it and the piece before, governs it"
+        if cue.start in grouped:
             grouped[cue.start].contents.append(content)
             grouped[cue.start].notes += [*notes, f"content: another piece on the same cue ({why})"]
         else:

@@ -81,18 +81,20 @@ def _overlaps(spans: list[tuple[int, int]], other: tuple[int, int]) -> bool:
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 
 
+def _source_in_a_turn(claim: Claim, turns: list[Turn], text: str) -> str | None:
+    """The claim's source as written, lower-cased, when it is one span inside a turn."""
+    if claim.source is None or len(claim.source.spans) != 1:
+        return None
+    start, end = claim.source.spans[0]
+    return text[start:end].lower() if any(t.start <= start < t.end for t in turns) else None
+
+
 def _speaks_for_itself(claim: Claim, turns: list[Turn], text: str) -> bool:
     """Whether a tagged claim inside a turn has the turn's speaker, as `I` or `we`, for its source."""
-    if claim.source is None or len(claim.source.spans) != 1:
-        return False
-    start, end = claim.source.spans[0]
-    return text[start:end].lower() in FIRST_PERSON and any(t.start <= start < t.end for t in turns)
+    return _source_in_a_turn(claim, turns, text) in FIRST_PERSON
 
 
 def _asked_of_the_listener(claim: Claim, turns: list[Turn], text: str) -> bool:
     """Whether a tagged claim inside a turn is a question put to the listener: `you` as source, a `?` closing the content."""
-    if claim.source is None or len(claim.source.spans) != 1:
-        return False
-    start, end = claim.source.spans[0]
     asked = claim.content.text.rstrip().endswith("?") or text[claim.content.end : claim.content.end + 3].lstrip().startswith("?")
-    return text[start:end].lower() == "you" and asked and any(t.start <= start < t.end for t in turns)
+    return asked and _source_in_a_turn(claim, turns, text) == "you"
