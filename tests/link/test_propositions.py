@@ -181,3 +181,32 @@ def test_a_denial_of_the_statement_in_its_own_words_disputes_it_however_the_mode
     other = unit(2, 2, "the army had captured the bridge", 2, "Highland Defence Council", "organization", "assert")
     [proposition] = link([hale, other], texts, model=_DiscussingModel(), vectors=vectors) or [None]
     assert proposition is None or all(m.rule != "denial" for m in proposition.members)  # an assertion read as discussing stays out
+
+
+def test_another_number_for_the_same_thing_from_another_party_disputes_it_however_the_model_reads_it():
+    import numpy as np
+
+    from counterclaim.link.propositions import ClaimUnit
+
+    def unit(number, text, speaker, name, quantities):
+        texts[number] = text
+        return ClaimUnit(number, {"quantities": quantities}, text, speaker, name, "assert", number, 0, len(text), "person",
+                         words=content_words(text), meaning=text)
+
+    def fighters(text, value):
+        return {"text": text, "value": value, "unit": "fighters", "approx": True}
+
+    texts: dict[int, str] = {}
+    castell = unit(1, "The council has about 2,000 fighters in the valley", 1, "Mira Castell", [fighters("about 2,000 fighters", 2000)])
+    hale = unit(2, "The council has fewer than 500 fighters left in the valley", 2, "Tomas Hale", [fighters("fewer than 500 fighters", 500)])
+    vectors = np.pad(np.array([[1.0, 0.0], [0.83, (1 - 0.83**2) ** 0.5]], dtype="float32"), ((0, 0), (0, 382)))  # one core
+    [proposition] = link([castell, hale], texts, model=_DiscussingModel(), vectors=vectors)
+    assert {(m.unit.id, m.stance) for m in proposition.members} == {(1, "supports"), (2, "disputes")} and proposition.contested
+    # two polls, each with two numbers of one unit: no number stands against another
+    def percents(*values):
+        return [{"text": f"{v} percent", "value": v, "unit": "percent", "approx": False} for v in values]
+
+    first = unit(1, "51 percent of voters back Clinton and 39 percent back Trump", 1, "Ann Poll", percents(51, 39))
+    second = unit(2, "50 percent of voters back Clinton and 40 percent back Trump", 2, "Bo Survey", percents(50, 40))
+    found = link([first, second], texts, model=_DiscussingModel(), vectors=vectors)
+    assert all(m.rule != "number" for p in found for m in p.members)

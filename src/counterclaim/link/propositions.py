@@ -71,6 +71,7 @@ SPEAKER_JOINS = 0.58  # a claim the model refused joins by its speaker's side on
 BLOCK_MAX = 200
 ROWS = 2048  # rows of a similarity matrix computed at once
 NUMERIC_TOLERANCE = 0.2
+SAME_WORDS_AROUND_NUMBERS = 0.5  # the share of content words two claims with conflicting numbers must share to dispute each other
 ELLIPTICAL_WORDS = 3
 LONG_STATEMENT = 25
 VAGUE_NUMBERS = re.compile(r"\b(dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
@@ -404,12 +405,29 @@ def _same_content(a: ClaimUnit, b: ClaimUnit, cosine: float) -> bool:
     return cosine >= SAME_CONTENT or words(a) == words(b)
 
 
+def _another_number(unit: ClaimUnit, statement_unit: ClaimUnit) -> bool:
+    """Whether a claim says what the statement says with another single number for the same thing, from another party:
+    `The council has fewer than 500 fighters left in the valley` against `the council has about 2,000 fighters in
+    the valley`. The words around the numbers must be mostly the same (`300 people were killed` is no answer to
+    `40 people were injured`)."""
+    if unit.party == statement_unit.party:
+        return False
+    mine, theirs = _quantities_by_unit(unit), _quantities_by_unit(statement_unit)
+    # one number each on a unit: `51 percent ... versus 39 percent` in two polls pairs no number with another
+    if not any(len(mine[name]) == len(theirs.get(name, ())) == 1 and _conflicting(mine[name][0], theirs[name][0]) for name in mine):
+        return False
+    words = [{w for w in content_words(u.text) if not w[:1].isdigit()} for u in (unit, statement_unit)]
+    return len(words[0] & words[1]) >= SAME_WORDS_AROUND_NUMBERS * len(words[0] | words[1])
+
+
 def _rule_stance(unit: ClaimUnit, statement_unit: ClaimUnit, statement: str, cosine: float) -> tuple[str, str] | None:
     """The stance a rule settles, and the rule: the statement's own claim, a denial of X, an assertion of X; None when no rule does.
 
     Only the same content settles a stance: MiniLM puts "the Taliban launched their largest offensive on
     Panjshir" at 0.80 from "the Taliban has taken over Panjshir", so a near wording is the model's to read.
     """
+    if unit.id != statement_unit.id and unit.polarity == "assert" and _another_number(unit, statement_unit):
+        return "disputes", "number"
     if unit.id != statement_unit.id and not _same_content(unit, statement_unit, cosine):
         return None
     # the statement is in the asserting form: asserting it, or denying its negation, supports it
@@ -715,23 +733,35 @@ def _seeded(found: list[discourse.Discourse], units: list[ClaimUnit]) -> list[Pr
     return propositions
 
 
+def _quantities_by_unit(unit: ClaimUnit) -> dict[str, list[dict[str, Any]]]:
+    by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for quantity in unit.record.get("quantities", []):
+        if quantity.get("unit"):
+            by_unit[quantity["unit"].lower().rstrip("s")].append(quantity)
+    return by_unit
+
+
+def _conflicting(qa: dict[str, Any], qb: dict[str, Any]) -> bool:
+    """Whether two numbers on the same unit differ by more than the tolerance."""
+    if VAGUE_NUMBERS.search(qa["text"]) or VAGUE_NUMBERS.search(qb["text"]):
+        return False  # "hundreds of" only says "at least 100": no conflict with "300"
+    if min(float(qa["value"]), float(qb["value"])) < 2:
+        return False  # "one such email" counts nothing against "72 emails"
+    low, high = sorted((float(qa["value"]), float(qb["value"])))
+    return high > 0 and (high - low) / high > NUMERIC_TOLERANCE
+
+
 def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
     """Numbers on the same unit from different speakers that differ by more than the tolerance (of claims that take a side)."""
     by_unit: dict[str, list[tuple[ClaimUnit, dict[str, Any]]]] = defaultdict(list)
     for unit in members:
-        for quantity in unit.record.get("quantities", []):
-            if quantity.get("unit"):
-                by_unit[quantity["unit"].lower().rstrip("s")].append((unit, quantity))
+        for name, quantities in _quantities_by_unit(unit).items():
+            by_unit[name].extend((unit, quantity) for quantity in quantities)
     conflicts = []
     for unit_name, found in by_unit.items():
         for i, (a, qa) in enumerate(found):
             for b, qb in found[i + 1 :]:
-                if a.party == b.party or VAGUE_NUMBERS.search(qa["text"]) or VAGUE_NUMBERS.search(qb["text"]):
-                    continue  # "hundreds of" only says "at least 100": no conflict with "300"
-                if min(float(qa["value"]), float(qb["value"])) < 2:
-                    continue  # "one such email" counts nothing against "72 emails"
-                low, high = sorted((float(qa["value"]), float(qb["value"])))
-                if high > 0 and (high - low) / high > NUMERIC_TOLERANCE:
+                if a.party != b.party and _conflicting(qa, qb):
                     conflicts.append({
                         "unit": unit_name,
                         "values": [{"speaker": a.speaker, "text": qa["text"], "value": qa["value"]},
