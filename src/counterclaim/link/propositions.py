@@ -421,10 +421,12 @@ def _another_number(unit: ClaimUnit, statement_unit: ClaimUnit) -> bool:
 
 
 def _rule_stance(unit: ClaimUnit, statement_unit: ClaimUnit, statement: str, cosine: float) -> tuple[str, str] | None:
-    """The stance a rule settles, and the rule: the statement's own claim, a denial of X, an assertion of X; None when no rule does.
+    """The stance a rule settles, and the rule: the statement's own claim, a denial of X, an assertion of X, another
+    number for the same thing; None when no rule does.
 
-    Only the same content settles a stance: MiniLM puts "the Taliban launched their largest offensive on
-    Panjshir" at 0.80 from "the Taliban has taken over Panjshir", so a near wording is the model's to read.
+    Only the same content (or the same words around another number) settles a stance: MiniLM puts "the Taliban
+    launched their largest offensive on Panjshir" at 0.80 from "the Taliban has taken over Panjshir", so a near
+    wording is the model's to read.
     """
     if unit.id != statement_unit.id and unit.polarity == "assert" and _another_number(unit, statement_unit):
         return "disputes", "number"
