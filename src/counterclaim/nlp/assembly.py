@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -109,6 +110,11 @@ def _pick_cue(content: Span, cues: list[Span], sentence_of: list[int], paragraph
     return min(pool, key=lambda c: (_distance(c, content), c.start)), f"{reason} ({where})"
 
 
+@cache
+def _speech_and_denial_verbs() -> frozenset[str]:
+    return load_lexicon("speech_cues") | load_lexicon("denial_cues")
+
+
 def _with_governing_verb(cue: Span) -> tuple[Span, bool]:
     """A cue that is only a report noun (`reports`, `claims`) widened to the speech verb that governs it.
 
@@ -119,7 +125,7 @@ def _with_governing_verb(cue: Span) -> tuple[Span, bool]:
     root = cue.root
     if root.lemma_.lower() not in load_lexicon("report_nouns") or any(t.pos_ not in ("DET", "ADJ", "NOUN") for t in cue):
         return cue, False
-    doc, verbs = cue.doc, load_lexicon("speech_cues") | load_lexicon("denial_cues")
+    doc, verbs = cue.doc, _speech_and_denial_verbs()
     start = cue.start
     while start > 0 and cue.start - start < 3 and doc[start - 1].pos_ in ("DET", "ADJ", "ADP", "ADV", "PRON") and not doc[start - 1].is_punct:
         start -= 1
@@ -154,7 +160,7 @@ def _speech_verb_between(previous: Span, content: Span, cue: Span) -> Span | Non
     cue; the second piece is what `encouraging` says, not part of what
     `questioning` does.
     """
-    doc, verbs = content.doc, load_lexicon("speech_cues") | load_lexicon("denial_cues")
+    doc, verbs = content.doc, _speech_and_denial_verbs()
     words = [t for t in content if not (t.is_punct or t.is_space)]
     if not words:
         return None
