@@ -412,12 +412,12 @@ def _another_number(unit: ClaimUnit, statement_unit: ClaimUnit) -> bool:
     `40 people were injured`)."""
     if unit.party == statement_unit.party:
         return False
+    words = [content_words(u.text) for u in (unit, statement_unit)]  # words only: digits are never content words
+    if len(words[0] & words[1]) < SAME_WORDS_AROUND_NUMBERS * len(words[0] | words[1]):
+        return False  # checked first: the quantities are in the stored record, parsed only when needed
     mine, theirs = _quantities_by_unit(unit), _quantities_by_unit(statement_unit)
     # one number each on a unit: `51 percent ... versus 39 percent` in two polls pairs no number with another
-    if not any(len(mine[name]) == len(theirs.get(name, ())) == 1 and _conflicting(mine[name][0], theirs[name][0]) for name in mine):
-        return False
-    words = [{w for w in content_words(u.text) if not w[:1].isdigit()} for u in (unit, statement_unit)]
-    return len(words[0] & words[1]) >= SAME_WORDS_AROUND_NUMBERS * len(words[0] | words[1])
+    return any(len(mine[name]) == len(theirs.get(name, ())) == 1 and _conflicting(mine[name][0], theirs[name][0]) for name in mine)
 
 
 def _rule_stance(unit: ClaimUnit, statement_unit: ClaimUnit, statement: str, cosine: float) -> tuple[str, str] | None:
