@@ -2,7 +2,17 @@
 
 import pytest
 
-from counterclaim.link.checkable import anaphoric_stance, clean, dismisses, is_courtesy, is_host, is_question, pointer_owner, says_something
+from counterclaim.link.checkable import (
+    anaphoric_stance,
+    clauses,
+    clean,
+    dismisses,
+    is_courtesy,
+    is_host,
+    is_question,
+    pointer_owner,
+    says_something,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +75,16 @@ def test_a_dismissal_negated_is_none():
     assert dismisses("the reports of a defeat are Taliban propaganda") and dismisses("the AP report is misleading")
     assert not dismisses("IOWA POLLS NOT NECESSARILY WRONG, JUST TOO EARLY")
     assert not dismisses("the polls weren't wrong") and not dismisses("The army captured the pass")
+
+
+def test_a_title_case_headline_is_read_for_its_verbs_not_as_a_row_of_names():
+    texts = [
+        "Mike Tyson Invited to Appear at GOP Convention",  # the auxiliary dropped: was invited
+        "Taliban Seen Retreating From Panjshir",
+        "Obama Administration Approves Arctic Drilling",
+        "The Idea Of A Minimum Wage Hike",  # a phrase, in title case or not
+        "Characterization Of Network's Reporting On Carson",
+        "his campaign or political platform",
+        "the army holds the bridge",
+    ]
+    assert clauses(texts) == [True, True, True, False, False, False, True]

@@ -183,6 +183,26 @@ def test_a_denial_of_the_statement_in_its_own_words_disputes_it_however_the_mode
     assert proposition is None or all(m.rule != "denial" for m in proposition.members)  # an assertion read as discussing stays out
 
 
+def test_a_denial_in_a_title_case_headline_disputes_what_another_party_reported():
+    import numpy as np
+
+    from counterclaim.link.propositions import ClaimUnit
+
+    texts = {1: "The army captured the Kessel bridge on Monday, the Tribune reported.", 2: "Council Denies Kessel Bridge Captured By Army\n\nBody."}
+
+    def unit(number, document, text, speaker, name, kind, polarity, headline=False):
+        start = texts[document].index(text)
+        return ClaimUnit(number, {}, text, speaker, name, polarity, document, start, start + len(text), kind,
+                         words=content_words(text), meaning=text, headline=headline)
+
+    report = unit(1, 1, "The army captured the Kessel bridge on Monday", 1, "Tribune", "organization", "assert")
+    denial = unit(2, 2, "Kessel Bridge Captured By Army", 2, "Highland Defence Council", "organization", "deny", headline=True)
+    vectors = np.pad(np.array([[1.0, 0.0], [0.65, (1 - 0.65**2) ** 0.5]], dtype="float32"), ((0, 0), (0, 382)))
+    [proposition] = link([report, denial], texts, model=_DiscussingModel(), vectors=vectors)
+    assert {(m.unit.id, m.stance, m.rule) for m in proposition.members} == {(1, "supports", "statement"), (2, "disputes", "denial")}
+    assert proposition.contested
+
+
 def test_another_number_for_the_same_thing_from_another_party_disputes_it_however_the_model_reads_it():
     import numpy as np
 

@@ -123,6 +123,9 @@ def anaphoric_stance(text: str, polarity: str = "assert") -> str | None:
 
 
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+CLAUSE_READING = 2  # how `clauses` reads a text: stored reads made another way are forgotten (2: headlines de-titled)
+CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+TITLE_SHARE = 0.6  # of a text's words capitalised: a headline in title case
 
 
 @cache
@@ -132,13 +135,32 @@ def _tagger():
     return load_tagger()
 
 
+def in_title_case(text: str) -> bool:
+    """A headline written in title case (`Mike Tyson Invited to Appear at GOP Convention`)."""
+    words = WORD.findall(text)
+    return len(words) >= 3 and len(CAPITALISED.findall(text)) >= TITLE_SHARE * len(words)
+
+
+def detitled(text: str) -> str:
+    """A title-case headline in lower case but for its acronyms: the tagger reads every capitalised word as a name."""
+    return CAPITALISED.sub(lambda m: m.group(0).lower(), text)
+
+
 def clauses(texts: list[str]) -> list[bool]:
     """Whether each text is a clause, with a finite verb: an event or a state can be checked, a bare phrase cannot.
 
     `the need to obtain internal documents`, `his campaign or political platform`, `to announce their
-    government on Friday` say nothing that is true or false; `the army holds the bridge` does.
+    government on Friday` say nothing that is true or false; `the army holds the bridge` does. A title-case
+    headline is read in lower case, where its verbs are verbs, and its past participle counts: headlines drop
+    the auxiliary (`Mike Tyson Invited to Appear` is `Mike Tyson was invited`; `The Idea Of A Minimum Wage Hike`
+    stays a phrase).
     """
-    return [any(token.tag_ in FINITE_TAGS for token in doc) for doc in _tagger().pipe(texts, batch_size=256)]
+    titled = [in_title_case(t) for t in texts]
+    docs = _tagger().pipe([detitled(t) if title else t for t, title in zip(texts, titled, strict=True)], batch_size=256)
+    return [
+        any(token.tag_ in FINITE_TAGS or (title and token.tag_ == "VBN" and token.i > 0) for token in doc)
+        for doc, title in zip(docs, titled, strict=True)
+    ]
 
 
 def is_host(role: str | None, asks_questions: bool) -> bool:

@@ -38,14 +38,15 @@ CHUNK = 500  # keys per lookup query (SQLite allows 32,766 parameters; short que
 
 @cache
 def fingerprint() -> str:
-    """A hash of the shipped stance readers' files, of how pairs are read, and of the tagger: what a stored read depends on."""
+    """A hash of the shipped stance readers' files, of how pairs and clauses are read, and of the tagger: what a stored read depends on."""
     from importlib.metadata import version
 
+    from counterclaim.link.checkable import CLAUSE_READING
     from counterclaim.link.stance import CLAIMS, MAX_SUBWORDS, PASSAGES, SHORT_TEXT, model_paths
     from counterclaim.nlp.english_model import english_model_name
 
     tagger = english_model_name()
-    digest = hashlib.sha256(f"{MAX_SUBWORDS}:{SHORT_TEXT}:{tagger}=={version(tagger)}".encode())
+    digest = hashlib.sha256(f"{MAX_SUBWORDS}:{SHORT_TEXT}:{tagger}=={version(tagger)}:clauses{CLAUSE_READING}".encode())
     for name in (CLAIMS, PASSAGES):
         for path in model_paths(name):
             digest.update(path.read_bytes() if path.exists() else b"missing")
