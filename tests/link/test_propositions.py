@@ -203,6 +203,28 @@ def test_a_denial_in_a_title_case_headline_disputes_what_another_party_reported(
     assert proposition.contested
 
 
+def test_a_dismissal_holding_the_notion_it_dismisses_is_its_denier_not_a_statement_of_its_own():
+    import numpy as np
+
+    from counterclaim.link.propositions import ClaimUnit
+
+    text = 'The mayor spoke on Friday. "This notion that the dam is leaking is simply false. The dam is sound," Mayor Ona Brisk said.'
+    texts = {1: text}
+
+    def unit(number, content, speaker, name, kind):
+        start = text.index(content)
+        return ClaimUnit(number, {}, content, speaker, name, "assert", 1, start, start + len(content), kind,
+                         words=content_words(content), meaning=content)
+
+    brisk = unit(1, '"This notion that the dam is leaking is simply false. The dam is sound,"', 1, "Ona Brisk", "person")
+    notion = unit(2, "the dam is leaking", 2, "notion", "unnamed")
+    vectors = np.pad(np.array([[1.0, 0.0], [0.9, (1 - 0.9**2) ** 0.5]], dtype="float32"), ((0, 0), (0, 382)))  # one core by cosine
+    [proposition] = link([brisk, notion], texts, model=_DiscussingModel(), vectors=vectors)
+    assert proposition.statement == "The dam is leaking"
+    assert {(m.unit.id, m.stance, m.rule) for m in proposition.members} == {(2, "supports", "statement"), (1, "disputes", "dismissal")}
+    assert proposition.contested
+
+
 def test_another_number_for_the_same_thing_from_another_party_disputes_it_however_the_model_reads_it():
     import numpy as np
 

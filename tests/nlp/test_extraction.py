@@ -133,6 +133,14 @@ def test_dismissals_and_title_case_denials_deny_and_a_negated_denial_does_not(ex
         assert claim.polarity == polarity, (text, claim.cue)
 
 
+def test_a_notion_myth_or_fiction_that_x_is_an_unnamed_claim_of_x(extract):
+    claims = extract('"This notion that the dam is leaking is simply false," the mayor said.\n')
+    [notion] = [c for c in claims if c.speaker and c.speaker.name == "notion"]
+    assert notion.speaker.kind == "unnamed" and notion.content.text == "the dam is leaking"
+    denial = find(extract("The mayor rejected the notion that the dam was leaking.\n"), "the dam was leaking")
+    assert denial.polarity == "deny"
+
+
 def test_a_claim_put_to_the_listener_in_a_question_is_the_turns_question_not_the_listeners_claim():
     from counterclaim.model import Claim, TextSpans, Turn
     from counterclaim.nlp.turns import _asked_of_the_listener

@@ -14,7 +14,8 @@ place. Some relations are plain from where a claim stands:
   disputes what the reports say: the report in the same sentence, else every
   report claim in the paragraph and the two before, else (a headline or lede)
   the first after; a named report (`the AP report`) is that outlet's claims
-  as well as the unnamed reports';
+  as well as the unnamed reports'. A dismissal of the report in its own
+  sentence states nothing else: it takes part only as the report's denier;
 - `They say X, but in action Y`: X is theirs, and the speaker disputes it;
 - a speaker's assertions in the sentence of their denial, after it, or in the
   sentence that follows it (`Saleh also denied rumors of a defeat. Countering
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 REPORT_WORDS = (
     r"reports?|rumou?rs?|claims?|allegations?|stories|story|narratives?|accounts?|accusations?|speculation|analys[ie]s|investigations?"
-    r"|stud(?:y|ies)|polls?|surveys?"
+    r"|stud(?:y|ies)|polls?|surveys?|notions?|myths?|fictions?"
 )
 REPORT_NOUNS = re.compile(rf"\b({REPORT_WORDS})\b", re.I)
 # whose report a dismissal names: "the AP report", "Politico's story", "the New York Times account"
@@ -86,6 +87,7 @@ class Discourse:
     voiced: set[int] = field(default_factory=set)  # claims a speaker states only to refute them
     stands_for: dict[int, int] = field(default_factory=dict)  # an elliptical claim -> the claim whose content it means
     anaphoric: set[int] = field(default_factory=set)  # claims that point back: they state nothing of their own
+    verdicts: dict[int, list[int]] = field(default_factory=dict)  # a dismissal -> the reports in its sentence: they state, it judges
 
 
 class Layout:
@@ -156,8 +158,13 @@ def _owned_by(owner: str, unit: ClaimUnit) -> bool:
     return False
 
 
+def _within(inner: ClaimUnit, outer: ClaimUnit) -> bool:
+    """Whether a claim's words lie inside another's: a quotation of several sentences holds the report it judges."""
+    return outer.start <= inner.start < outer.end
+
+
 def _report_targets(unit: ClaimUnit, ordered: list[ClaimUnit], reports: list[ClaimUnit], layout: Layout) -> list[ClaimUnit]:
-    """The report claims a dismissal is about: the nearest in its sentence; else every report claim in its paragraph and
+    """The report claims a dismissal is about: the nearest in its sentence or its own words; else every report claim in its paragraph and
     the two before (a report says several things, and calling it misleading disputes them all); else, for a dismissal
     in the headline or the lede, the first report after. A named report (`the AP report`) is that outlet's claims with
     the unnamed reports'; a report's claims never include the dismisser's own."""
@@ -167,7 +174,7 @@ def _report_targets(unit: ClaimUnit, ordered: list[ClaimUnit], reports: list[Cla
         reports = sorted({c.id: c for c in [*reports, *owned]}.values(), key=lambda c: c.start)
     reports = [r for r in reports if r.id != unit.id and r.speaker_id != unit.speaker_id]
     sentence, paragraph = layout.sentence(unit.start), layout.paragraph(unit.start)
-    same = [r for r in reports if layout.sentence(r.start) == sentence]
+    same = [r for r in reports if layout.sentence(r.start) == sentence or _within(r, unit)]
     if same:
         return [min(same, key=lambda r: abs(r.start - unit.start))]
     earlier = [r for r in reports if r.start < unit.start and paragraph - layout.paragraph(r.start) <= LOOK_BACK_PARAGRAPHS]
@@ -223,6 +230,11 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
             targets = _report_targets(unit, ordered, reports, layout)
             if targets:
                 result.relations.append(Relation(unit.id, [t.id for t in targets], "disputes", "dismissal"))
+                inside = [t.id for t in targets if layout.sentence(t.start) == layout.sentence(unit.start) or _within(t, unit)]
+                if inside:
+                    # `This notion that Obama doesn't know what he's doing is just not true` holds the notion's words:
+                    # as a statement of its own it would stand for the notion it denies
+                    result.verdicts[unit.id] = inside
                 continue
         seed = _contrast(unit, ordered, layout)
         if seed is not None:

@@ -483,12 +483,16 @@ def link(
     found = [discourse.analyse(members, texts[doc]) for doc, members in by_document.items()]
     anaphoric = set().union(*(d.anaphoric for d in found)) if found else set()
     voiced = set().union(*(d.voiced for d in found)) if found else set()
+    verdicts = {dismissal: reports for d in found for dismissal, reports in d.verdicts.items()}
     by_id = {u.id: u for u in pool}
     stands_for = {e: t for d in found for e, t in d.stands_for.items() if e in by_id and t in by_id}
     for elliptical, target in stands_for.items():
         by_id[elliptical].refers = by_id[target].text
     stating = [u for u in pool if u.id not in anaphoric and u.id not in voiced]
     stating = [u for u, clause in zip(stating, clauses([u.refers or u.text for u in stating]), strict=True) if clause]
+    stated = {u.id for u in stating}
+    # a dismissal that holds a stated report in its sentence is that report's denier, not a statement of its own
+    stating = [u for u in stating if not any(report in stated for report in verdicts.get(u.id, ()))]
     if not stating:
         vectors = np.zeros((0, DIMENSIONS), dtype="float32")
     elif vectors is None:
