@@ -97,3 +97,36 @@ def test_a_named_report_is_named_after_a_capital_determiner():
     assert NAMED_REPORT.search("The AP report is misleading").group("owner") == "AP"
     assert NAMED_REPORT.search("This Politico story is false").group("owner") == "Politico"
     assert NAMED_REPORT.search("The report is false") is None
+
+
+DEBATE = (
+    "A poll on Monday found that most voters trusted the mayor.\n\n"
+    "\"Let's dispel this fiction that the bridge is unsafe. It is sound,\" the mayor said. "
+    "\"This notion that the dam is leaking is simply false,\" she added.\n\n"
+    "\"The dam never leaked,\" the engineer said, repeating a false claim that the dam was inspected in May.\n"
+)
+
+
+def _debate_unit(number, text, speaker, name, kind="person"):
+    start = DEBATE.index(text)
+    return ClaimUnit(number, {}, text, speaker, name, "assert", 1, start, start + len(text), kind)
+
+
+def test_a_dismissal_holding_its_report_is_a_verdict_and_one_that_spells_out_its_report_has_no_other_target():
+    found = analyse([
+        _debate_unit(1, "most voters trusted the mayor", 1, "poll", kind="unnamed"),
+        _debate_unit(2, "\"Let's dispel this fiction that the bridge is unsafe. It is sound,\"", 2, "Ona Brisk"),
+        _debate_unit(3, "the dam is leaking", 3, "notion", kind="unnamed"),
+        _debate_unit(4, "\"This notion that the dam is leaking is simply false,\"", 2, "Ona Brisk"),
+    ], DEBATE)
+    # the fiction's own words were not read as a claim: the poll before it is not what it dismisses
+    assert [(r.unit, r.targets, r.rule) for r in found.relations] == [(4, [3], "dismissal")]
+    assert found.verdicts == {4: [3]}
+
+
+def test_a_false_claim_the_writer_says_a_speaker_repeated_is_no_verdict_of_the_speakers():
+    found = analyse([
+        _debate_unit(1, "the dam was inspected in May", 1, "claim", kind="unnamed"),
+        _debate_unit(2, "a false claim that the dam was inspected in May", 2, "Ivo Marr"),
+    ], DEBATE)
+    assert found.relations == [] and found.verdicts == {}

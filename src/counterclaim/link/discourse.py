@@ -16,6 +16,9 @@ place. Some relations are plain from where a claim stands:
   the first after; a named report (`the AP report`) is that outlet's claims
   as well as the unnamed reports'. A dismissal of the report in its own
   sentence states nothing else: it takes part only as the report's denier;
+  one that spells out what it dismisses (`this fiction that X`) has no other
+  target; `repeating a false claim that X` is the writer's label on the
+  speaker's own claim, not the speaker's verdict;
 - `They say X, but in action Y`: X is theirs, and the speaker disputes it;
 - a speaker's assertions in the sentence of their denial, after it, or in the
   sentence that follows it (`Saleh also denied rumors of a defeat. Countering
@@ -33,7 +36,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from counterclaim.link.checkable import anaphoric_stance, clean, dismisses, pointer_owner
+from counterclaim.link.checkable import FALSE_WORDS, anaphoric_stance, clean, dismisses, pointer_owner
 
 if TYPE_CHECKING:
     from counterclaim.link.propositions import ClaimUnit
@@ -43,6 +46,11 @@ REPORT_WORDS = (
     r"|stud(?:y|ies)|polls?|surveys?|notions?|myths?|fictions?"
 )
 REPORT_NOUNS = re.compile(rf"\b({REPORT_WORDS})\b", re.I)
+# "this fiction that X": the dismissal says what it dismisses, and nothing else is its target ("rumors of a defeat" names
+# a report said elsewhere)
+SPELLED_OUT = re.compile(rf"\b({REPORT_WORDS})\s+that\b", re.I)
+# "repeating a false claim that he opposed the invasion": the writer's label on what the speaker said, not the speaker's verdict
+LABELLED = re.compile(rf"^\W*(?:(?:a|an|the|his|her|their|its|this|that)\s+)?(?:\w+\s+)?(?:{FALSE_WORDS})\s+(?:\w+\s+)?(?:{REPORT_WORDS})\b", re.I)
 # whose report a dismissal names: "the AP report", "Politico's story", "the New York Times account"
 NAMED_REPORT = re.compile(
     rf"\b(?!(?:The|A|An|This|That|These|Those|Such)\b)(?P<owner>[A-Z][\w&.-]*)(?:['\u2019]s)?\s+(?:\w+\s+)?(?i:{REPORT_WORDS})\b"
@@ -166,7 +174,8 @@ def _within(inner: ClaimUnit, outer: ClaimUnit) -> bool:
 def _report_targets(unit: ClaimUnit, ordered: list[ClaimUnit], reports: list[ClaimUnit], layout: Layout) -> list[ClaimUnit]:
     """The report claims a dismissal is about: the nearest in its sentence or its own words; else every report claim in its paragraph and
     the two before (a report says several things, and calling it misleading disputes them all); else, for a dismissal
-    in the headline or the lede, the first report after. A named report (`the AP report`) is that outlet's claims with
+    in the headline or the lede, the first report after. A dismissal that spells out what it dismisses (`this fiction
+    that X`) has no other target. A named report (`the AP report`) is that outlet's claims with
     the unnamed reports'; a report's claims never include the dismisser's own."""
     named = NAMED_REPORT.search(unit.text)
     if named:
@@ -177,6 +186,8 @@ def _report_targets(unit: ClaimUnit, ordered: list[ClaimUnit], reports: list[Cla
     same = [r for r in reports if layout.sentence(r.start) == sentence or _within(r, unit)]
     if same:
         return [min(same, key=lambda r: abs(r.start - unit.start))]
+    if SPELLED_OUT.search(unit.text):
+        return []
     earlier = [r for r in reports if r.start < unit.start and paragraph - layout.paragraph(r.start) <= LOOK_BACK_PARAGRAPHS]
     if earlier:
         return earlier
@@ -226,7 +237,7 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
                 if stance == "disputes":
                     result.voiced.update(v.id for v in voiced if v.id not in {t.id for t in targets})
             continue
-        if not _is_report(unit) and REPORT_NOUNS.search(unit.text) and dismisses(unit.text):
+        if not _is_report(unit) and REPORT_NOUNS.search(unit.text) and dismisses(unit.text) and not LABELLED.match(unit.text):
             targets = _report_targets(unit, ordered, reports, layout)
             if targets:
                 result.relations.append(Relation(unit.id, [t.id for t in targets], "disputes", "dismissal"))
