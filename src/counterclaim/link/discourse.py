@@ -166,24 +166,24 @@ def _owned_by(owner: str, unit: ClaimUnit) -> bool:
     return False
 
 
-def _within(inner: ClaimUnit, outer: ClaimUnit) -> bool:
-    """Whether a claim's words lie inside another's: a quotation of several sentences holds the report it judges."""
-    return outer.start <= inner.start < outer.end
+def _in_its_sentence(report: ClaimUnit, dismissal: ClaimUnit, layout: Layout) -> bool:
+    """Whether a report lies in the dismissal's sentence or inside its words (a quotation of several sentences)."""
+    return layout.sentence(report.start) == layout.sentence(dismissal.start) or dismissal.start <= report.start < dismissal.end
 
 
 def _report_targets(unit: ClaimUnit, ordered: list[ClaimUnit], reports: list[ClaimUnit], layout: Layout) -> list[ClaimUnit]:
-    """The report claims a dismissal is about: the nearest in its sentence or its own words; else every report claim in its paragraph and
-    the two before (a report says several things, and calling it misleading disputes them all); else, for a dismissal
-    in the headline or the lede, the first report after. A dismissal that spells out what it dismisses (`this fiction
-    that X`) has no other target. A named report (`the AP report`) is that outlet's claims with
-    the unnamed reports'; a report's claims never include the dismisser's own."""
+    """The report claims a dismissal is about: the nearest in its sentence or its own words; else every report claim in
+    its paragraph and the two before (a report says several things, and calling it misleading disputes them all); else,
+    for a dismissal in the headline or the lede, the first report after. A dismissal that spells out what it dismisses
+    (`this fiction that X`) has no other target. A named report (`the AP report`) is that outlet's claims with the
+    unnamed reports'; a report's claims never include the dismisser's own."""
     named = NAMED_REPORT.search(unit.text)
     if named:
         owned = [c for c in ordered if c.speaker_id != unit.speaker_id and _owned_by(named.group("owner"), c)]
         reports = sorted({c.id: c for c in [*reports, *owned]}.values(), key=lambda c: c.start)
     reports = [r for r in reports if r.id != unit.id and r.speaker_id != unit.speaker_id]
-    sentence, paragraph = layout.sentence(unit.start), layout.paragraph(unit.start)
-    same = [r for r in reports if layout.sentence(r.start) == sentence or _within(r, unit)]
+    paragraph = layout.paragraph(unit.start)
+    same = [r for r in reports if _in_its_sentence(r, unit, layout)]
     if same:
         return [min(same, key=lambda r: abs(r.start - unit.start))]
     if SPELLED_OUT.search(unit.text):
@@ -241,7 +241,7 @@ def analyse(units: list[ClaimUnit], text: str) -> Discourse:
             targets = _report_targets(unit, ordered, reports, layout)
             if targets:
                 result.relations.append(Relation(unit.id, [t.id for t in targets], "disputes", "dismissal"))
-                inside = [t.id for t in targets if layout.sentence(t.start) == layout.sentence(unit.start) or _within(t, unit)]
+                inside = [t.id for t in targets if _in_its_sentence(t, unit, layout)]
                 if inside:
                     # `This notion that Obama doesn't know what he's doing is just not true` holds the notion's words:
                     # as a statement of its own it would stand for the notion it denies
