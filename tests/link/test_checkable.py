@@ -32,6 +32,10 @@ from counterclaim.link.checkable import (
         ("that criticism", "deny", "disputes"),
         ("Clinton\u2019s charges about his stance on Obama", "deny", "disputes"),
         ("it happened", "deny", "disputes"),
+        ("that that was the case", "deny", "disputes"),
+        ("the charges through his lawyer", "deny", "disputes"),  # how it was denied, after what is denied
+        ("We deny that in the strongest terms.", "assert", "disputes"),
+        ("that the case was closed", "deny", None),
         ("it happened", "assert", None),
         ("Trump\u2019s claim to understand the middle class", "deny", None),  # says what is denied: not a pointer
         ("the claim that the army fled", "deny", None),

@@ -48,15 +48,18 @@ ABOUT = r"(?:\s+(?:about|of|on|over|regarding|against)\s+[^.;:]{1,80})?"
 POINTER = (
     rf"(this|that|it|these|those|them|(?:such|the|this|that|these|those)\s+(?:\w+\s+)?({REFERRING_NOUNS}){ABOUT}"
     rf"|(?:the\s+)?{OWNER}\s+(?:\w+\s+)?({REFERRING_NOUNS}){ABOUT}"
-    r"|(?:that\s+)?(?:it|this|that|any of (?:it|this|that))\s+(?:ever\s+|had\s+|has\s+|really\s+)*(?:happened|occurred|took place))"
+    r"|(?:that\s+)?(?:it|this|that|any of (?:it|this|that))\s+(?:ever\s+|had\s+|has\s+|really\s+)*(?:happened|occurred|took place)"
+    r"|(?:that\s+)?(?:it|this|that|such)\s+(?:is|was|were|had been|has been|would be)\s+(?:ever\s+|really\s+)?the case)"
 )
+# how a denial was made, after what it points at: "denied the charges through his lawyer", "rejected that in a statement"
+MANNER = r"(?:\s+(?:through|via|in|at|during|on|with|by|from|after|before)\s+[^.;:]{1,60})?"
 ANAPHORIC_DENIAL = re.compile(
     rf"^\W*(?:we|i|they|he|she|the \w+)\s+(?:\w+\s+)?(?:deny|denies|denied|refute|refutes|refuted|reject|rejects|rejected|dismiss|dismisses"
     rf"|dismissed|dispute|disputes|disputed|rebut|rebuts|rebutted|contest|contests|contested|(?:disagree|disagrees|disagreed) with"
-    rf"|(?:push|pushes|pushed) back (?:on|against))\s+{POINTER}\W*$",
+    rf"|(?:push|pushes|pushed) back (?:on|against))\s+{POINTER}{MANNER}\W*$",
     re.IGNORECASE,
 )
-BARE_POINTER = re.compile(rf"^\W*{POINTER}\W*$", re.IGNORECASE)
+BARE_POINTER = re.compile(rf"^\W*{POINTER}{MANNER}\W*$", re.IGNORECASE)
 ANAPHORIC_VERDICT = re.compile(
     rf"^\W*(?:but\s+|and\s+|no,?\s+|well,?\s+)?(?P<pointer>{POINTER}|which)(?:\s+is|'s|\s+was|\s+are|\s+were)\s+(?P<negation>not\s+|n't\s+|never\s+)?"
     rf"(?:(?:simply|just|totally|completely|absolutely|a|an|all|pure|complete|total|utter)\s+)*(?P<verdict>{FALSE_WORDS}|{TRUE_WORDS})\W*$",
