@@ -159,3 +159,36 @@ def test_an_unquoted_content_with_a_source_but_no_cue_is_no_attribution(nlp):
     [attribution] = assemble(doc, spans)
     assert [c.text for c in attribution.contents] == ["It will hold,"] and attribution.cue is None
     assert attribution.source.text == "the minister"
+
+
+def test_a_report_the_tagger_already_gave_a_claim_is_not_claimed_twice(nlp):
+    from counterclaim.model import Claim, TextSpans
+    from counterclaim.nlp.unnamed_sources import unnamed_claims
+
+    def spans(doc, text):
+        at = doc.text.index(text)
+        return TextSpans.from_offsets(doc.text, [(at, at + len(text))])
+
+    def claim(doc, content, cue, source=None):
+        return Claim("t", "indirect", "assert", spans(doc, content), spans(doc, cue), spans(doc, source) if source else None)
+
+    rumours = nlp("Rumours that the bridge had fallen spread on Monday.")
+    assert [c.content.text for c in unnamed_claims(rumours)] == ["the bridge had fallen"]
+    rumours._.claims = [claim(rumours, "that the bridge had fallen", "spread", "Rumours")]  # the tagger's: the rumours' own
+    assert unnamed_claims(rumours) == []
+    denial = nlp("Nazary denied reports that the bridge had fallen.")
+    denial._.claims = [claim(denial, "the bridge had fallen", "denied reports", "Nazary")]  # the denier's: the reports' stays
+    assert [c.speaker.name for c in unnamed_claims(denial)] == ["reports"]
+
+
+def test_a_report_the_tagger_gave_as_a_cue_without_a_source_becomes_the_unnamed_claim(nlp):
+    from counterclaim.model import Claim, TextSpans
+    from counterclaim.nlp.unnamed_sources import UnnamedSources
+
+    doc = nlp("There were reports that the bridge had fallen.")
+    at = doc.text.index("that the bridge")
+    cue = doc.text.index("reports")
+    doc._.claims = [Claim("t", "indirect", "assert", TextSpans.from_offsets(doc.text, [(at, len(doc.text) - 1)]),
+                          TextSpans.from_offsets(doc.text, [(cue, cue + len("reports"))]))]
+    UnnamedSources(nlp, "unnamed")(doc)
+    assert [(c.speaker.name, c.content.text) for c in doc._.claims] == [("reports", "the bridge had fallen")]

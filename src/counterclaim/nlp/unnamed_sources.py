@@ -56,9 +56,14 @@ def _clip_aside(content: Span) -> Span:
 def unnamed_claims(doc: Doc) -> list[Claim]:
     """A claim for each report noun with a content and no named holder (no possessive)."""
     nouns = load_lexicon("report_nouns")
+    # a report noun the tagger already made the source of a claim has its claim: `rumours that X` once, not twice;
+    # `denied reports that X` keeps the reports' claim beside the denier's
+    taken = [c.source for c in doc._.claims or [] if c.source]
     claims = []
     for token in doc:
         if token.pos_ != "NOUN" or token.lemma_.lower() not in nouns:
+            continue
+        if any(start <= token.idx < end for span in taken for start, end in span.spans):
             continue
         if any(child.dep_ == "poss" for child in token.children):
             continue  # "their reports": a named holder, for the tagger and speaker resolution
@@ -90,5 +95,10 @@ class UnnamedSources:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        add_claims(doc, unnamed_claims(doc), note="an unnamed source: `reports that X`, `rumors of X` as a claim of its own")
+        found = unnamed_claims(doc)
+        nouns = {claim.source.start for claim in found if claim.source}
+        # a claim the tagger gave a report noun as its cue and no source (`there were reports of X`) is the report's: the
+        # unnamed claim, which names its speaker, takes its place
+        doc._.claims = [c for c in doc._.claims or [] if c.source or not c.cue or not any(c.cue.start <= n < c.cue.end for n in nouns)]
+        add_claims(doc, found, note="an unnamed source: `reports that X`, `rumors of X` as a claim of its own")
         return doc
