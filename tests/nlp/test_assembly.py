@@ -192,3 +192,12 @@ def test_a_report_the_tagger_gave_as_a_cue_without_a_source_becomes_the_unnamed_
                           TextSpans.from_offsets(doc.text, [(cue, cue + len("reports"))]))]
     UnnamedSources(nlp, "unnamed")(doc)
     assert [(c.speaker.name, c.content.text) for c in doc._.claims] == [("reports", "the bridge had fallen")]
+
+
+def test_an_unnamed_report_keeps_a_quotation_that_closes_inside_it_whole(nlp):
+    from counterclaim.nlp.unnamed_sources import unnamed_claims
+
+    [gunfire] = unnamed_claims(nlp('There were reports of "celebratory gunfire" in the capital.'))
+    assert gunfire.content.text == '"celebratory gunfire" in the capital'
+    [fallen] = unnamed_claims(nlp('There were rumours that "the bridge had fallen".'))
+    assert fallen.content.text == '"the bridge had fallen"'

@@ -18,6 +18,7 @@ from counterclaim.nlp.doc_text import doc_text
 from counterclaim.nlp.lexicons import load_lexicon
 from counterclaim.nlp.reported_speech import STRIP, add_claims, claim_mode, trimmed_offsets
 
+QUOTE_MARKS = "\"\u201c\u201d"
 # "the story of his life" is no claim: only these nouns carry one in an "of" phrase.
 OF_NOUNS = {"report", "rumor", "rumour", "claim", "allegation"}
 
@@ -71,7 +72,10 @@ def unnamed_claims(doc: Doc) -> list[Claim]:
         if content is None or len(content) < 2:
             continue
         content = _clip_aside(content)
-        offsets = trimmed_offsets(content, STRIP + "\"\u201c\u201d", STRIP + ".")  # no quotation marks, no full stop
+        # no quotation mark around it, no full stop; a quotation that closes inside it keeps its opening mark
+        words = content.text.lstrip(STRIP)
+        opens = words[:1] in QUOTE_MARKS and any(mark in words[1:] for mark in QUOTE_MARKS)
+        offsets = trimmed_offsets(content, STRIP if opens else STRIP + QUOTE_MARKS, STRIP + ".")
         source = TextSpans.from_offsets(doc_text(doc), [(token.idx, token.idx + len(token.text))])
         claims.append(
             Claim(
