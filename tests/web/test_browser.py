@@ -102,7 +102,8 @@ def test_a_newsroom_session_on_the_reference_document(server, page):
 
     page.check("input[name=verdict][value=false]")
     page.fill("textarea[name=note]", "The resistance held the valley that day.")
-    page.click("section.verdict-form button")
+    with page.expect_navigation():  # the form posts, then the app redirects back: reload only once that is done
+        page.click("section.verdict-form button")
     page.reload()
     expect(page.locator(".verdict.false").first).to_be_visible()
     expect(page.locator("input[name=verdict][value=false]")).to_be_checked()
