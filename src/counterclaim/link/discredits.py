@@ -96,54 +96,132 @@ class Party:
     speaker: int | None
 
 
+RUN = re.compile(r"[\w-]+")
+
+
+def _mention_key(mention: str) -> tuple[str, str] | None:
+    """What a text must hold for a mention to be found in it: its first word as written (a name), or the word after
+    `the` in lower case (a description); None for a mention that starts with neither."""
+    if mention.startswith("the "):
+        runs = RUN.findall(mention[4:])
+        return ("description", runs[0].lower()) if runs and mention[4:5] == runs[0][:1] else None
+    first = RUN.match(mention)
+    return ("name", first.group(0)) if first else None
+
+
+Entry = tuple[tuple[int, int, int], str, "Party"]  # (sort key: longest first, then as added), mention, party
+
+
+@dataclass(slots=True)
+class MentionIndex:
+    """Mentions by the word each must start with, so that a text is compared with the few mentions its words allow,
+    not with every name in the ledger."""
+
+    entries: list[Entry]
+    by_word: dict[tuple[str, str], list[int]]  # key -> positions in `entries`
+    always: list[int]  # mentions with no key, tried on every text
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> MentionIndex:
+        by_word: dict[tuple[str, str], list[int]] = {}
+        always = []
+        for position, (_, mention, _) in enumerate(entries):
+            key = _mention_key(mention)
+            if key is None:
+                always.append(position)
+            else:
+                by_word.setdefault(key, []).append(position)
+        return cls(entries, by_word, always)
+
+    def candidates(self, runs: set[str], lowered: set[str]) -> list[Entry]:
+        positions = set(self.always)
+        for run in runs:
+            positions.update(self.by_word.get(("name", run), ()))
+        for run in lowered:
+            positions.update(self.by_word.get(("description", run), ()))
+        return [self.entries[n] for n in positions]
+
+
+@dataclass(slots=True)
+class Mentions:
+    """Each way of naming a party in one document: the ledger's, shared by every document, and the document's own
+    (the names its speakers went by), which take the place of the ledger's short forms they spell."""
+
+    shared: MentionIndex
+    own: MentionIndex
+    shadowed: set[str]  # short forms that name another party in this document
+
+    def items_in(self, text: str) -> list[tuple[str, Party]]:
+        """The mentions that may occur in the text, longest first (ties in the order they were added)."""
+        runs = set(RUN.findall(text))
+        lowered = {run.lower() for run in runs}
+        found = [e for e in self.shared.candidates(runs, lowered) if e[1] not in self.shadowed] + self.own.candidates(runs, lowered)
+        return [(mention, party) for _, mention, party in sorted(found, key=lambda entry: entry[0])]
+
+
 class Parties:
     """The parties a document can name: the ledger's people and organisations by name, the groups they belong to, the
     names a speaker went by in that document, and an organisation's short forms (`Farmers Union`, `the union` for the
-    Marsh Farmers Union)."""
+    Marsh Farmers Union). What every document shares is gathered and indexed once; a document adds the names its
+    speakers went by."""
+
+    NAMES, ALIASES, SHORT_FORMS = 0, 1, 2  # which comes first among mentions of one length
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.speakers: dict[str, tuple[int, str]] = {}
-        self.groups: set[str] = set()
+        groups: set[str] = set()
         for row in ledger.db.execute("SELECT id, name, kind, affiliation FROM speakers WHERE kind IN ('person', 'organization') ORDER BY id"):
             self.speakers.setdefault(row["name"], (row["id"], row["kind"]))
             if row["affiliation"]:
-                self.groups.add(row["affiliation"])
+                groups.add(row["affiliation"])
+        self.by_id = {speaker: name for name, (speaker, _) in self.speakers.items()}
+        names: dict[str, Party] = {name: Party(name, speaker) for name, (speaker, _) in self.speakers.items()}
+        for group in sorted(groups):
+            names.setdefault(group, Party(group, self.speakers.get(group, (None, ""))[0]))
+        short_forms: dict[str, Party] = {}
+        for party in names.values():
+            if self.speakers.get(party.name, (0, "organization"))[1] != "organization":
+                continue
+            words = party.name.split()
+            if len(words) >= 3:
+                short_forms.setdefault(" ".join(words[-2:]), party)
+            if len(words) >= 2 and words[-1][:1].isupper():
+                short_forms.setdefault("the " + words[-1].lower(), party)
+        self.names = names
+        self.short_forms = {mention: party for mention, party in short_forms.items() if mention not in names}
+        self.shared = MentionIndex.of([
+            ((-len(mention), tier, n), mention, party)
+            for tier, found in ((self.NAMES, names), (self.SHORT_FORMS, self.short_forms))
+            for n, (mention, party) in enumerate(found.items()) if _usable(mention)
+        ])
 
-    def in_document(self, document_id: int) -> dict[str, Party]:
-        """Each way of naming a party in this document, to the party it names; longest first."""
-        mentions: dict[str, Party] = {name: Party(name, speaker) for name, (speaker, _) in self.speakers.items()}
-        for group in self.groups:
-            mentions.setdefault(group, Party(group, self.speakers.get(group, (None, ""))[0]))
-        by_id = {speaker: name for name, (speaker, _) in self.speakers.items()}
+    def in_document(self, document_id: int) -> Mentions:
+        """Each way of naming a party in this document, to the party it names."""
+        aliases: dict[str, Party] = {}
         for row in self.ledger.db.execute(
             "SELECT a.alias, a.speaker_id FROM speaker_aliases a JOIN speakers s ON s.id = a.speaker_id"
             " WHERE a.document_id = ? AND s.kind IN ('person', 'organization')", (document_id,)
         ):
-            if row["speaker_id"] in by_id:
-                mentions.setdefault(row["alias"], Party(by_id[row["speaker_id"]], row["speaker_id"]))
-        organisations = [m for m in list(mentions.values()) if self.speakers.get(m.name, (0, "organization"))[1] == "organization"]
-        for party in organisations:
-            words = party.name.split()
-            if len(words) >= 3:
-                mentions.setdefault(" ".join(words[-2:]), party)
-            if len(words) >= 2 and words[-1][:1].isupper():
-                mentions.setdefault("the " + words[-1].lower(), party)
-        kept = [
-            (mention, party) for mention, party in mentions.items()
-            if (mention[:1].isupper() or mention.startswith("the ")) and mention.lower() not in checkable.FUNCTION_WORDS
-        ]
-        return dict(sorted(kept, key=lambda item: len(item[0]), reverse=True))  # longest first, as `_found` takes them
+            if row["speaker_id"] in self.by_id and row["alias"] not in self.names:
+                aliases.setdefault(row["alias"], Party(self.by_id[row["speaker_id"]], row["speaker_id"]))
+        own = [((-len(mention), self.ALIASES, n), mention, party) for n, (mention, party) in enumerate(aliases.items()) if _usable(mention)]
+        return Mentions(self.shared, MentionIndex.of(own), {m for m in aliases if m in self.short_forms})
 
 
-def _found(text: str, mentions: dict[str, Party], excluded: Excluded) -> list[tuple[int, Party]]:
-    """(position, party) of each party named in a text, longest mentions first where they overlap (`mentions` comes
-    longest first from `Parties.in_document`; a mention not in the text as a plain substring is passed over before any
-    pattern is built: a ledger names thousands of parties, a claim a few)."""
+def _usable(mention: str) -> bool:
+    """A name or a description (`the union`), not a function word."""
+    return (mention[:1].isupper() or mention.startswith("the ")) and mention.lower() not in checkable.FUNCTION_WORDS
+
+
+def _found(text: str, mentions: Mentions, excluded: Excluded) -> list[tuple[int, Party]]:
+    """(position, party) of each party named in a text, longest mentions first where they overlap (a mention whose
+    first word is not in the text is passed over before any pattern is built: a ledger names thousands of parties, a
+    claim a few)."""
     found: list[tuple[int, Party]] = []
     taken: list[tuple[int, int]] = []
     lowered = text.lower()
-    for mention, party in mentions.items():
+    for mention, party in mentions.items_in(text):
         description = mention.startswith("the ")
         if (mention not in lowered if description else mention not in text) or excluded.covers(party):
             continue
@@ -170,20 +248,24 @@ class Excluded:
         return any(name == own or name.endswith(" " + own) or own.endswith(" " + name) for own in self.names)
 
 
-def _disputed_side(ledger: Ledger, claim_id: int) -> tuple[int | None, Party | None]:
-    """The proposition a claim disputes, and the party most of its supporting claims come from."""
+def _disputed_side(ledger: Ledger, claim_id: int, supporters_of: dict[int, Party | None]) -> tuple[int | None, Party | None]:
+    """The proposition a claim disputes, and the party most of its supporting claims come from (`supporters_of` keeps
+    each proposition's, found once: a proposition of a large ledger has thousands of members)."""
     row = ledger.db.execute(
         "SELECT proposition_id FROM proposition_claims WHERE claim_id = ? AND stance = 'disputes' ORDER BY score DESC LIMIT 1", (claim_id,)
     ).fetchone()
     if row is None:
         return None, None
+    if row["proposition_id"] in supporters_of:
+        return row["proposition_id"], supporters_of[row["proposition_id"]]
     supporters = Counter(
         Party(r["name"], r["id"]) for r in ledger.db.execute(
             "SELECT s.id, s.name FROM proposition_claims pc JOIN claims c ON c.id = pc.claim_id JOIN speakers s ON s.id = c.speaker_id"
             " WHERE pc.proposition_id = ? AND pc.stance = 'supports'", (row["proposition_id"],)
         )
     )
-    return row["proposition_id"], (supporters.most_common(1)[0][0] if supporters else None)
+    supporters_of[row["proposition_id"]] = supporters.most_common(1)[0][0] if supporters else None
+    return row["proposition_id"], supporters_of[row["proposition_id"]]
 
 
 def _claim_before(ledger: Ledger, row: Any, since: int, excluded: Excluded) -> Party | None:
@@ -211,7 +293,8 @@ def find_edges(ledger: Ledger) -> list[Edge]:
         tuple(f"%{stem}%" for stem in PREFILTER),
     ).fetchall()
     edges: list[Edge] = []
-    mentions_of: dict[int, dict[str, Party]] = {}
+    mentions_of: dict[int, Mentions] = {}
+    supporters_of: dict[int, Party | None] = {}
     for row in rows:
         text = checkable.clean(row["content"])
         found = discrediting_words(text, row["polarity"])
@@ -223,7 +306,7 @@ def find_edges(ledger: Ledger) -> list[Edge]:
         kind = "refutation" if words == "refutes" else kind_of(words)
         mentions = mentions_of.setdefault(row["document_id"], parties.in_document(row["document_id"]))
         excluded = Excluded(row["speaker_id"], {n.casefold() for n in (row["name"], row["affiliation"]) if n})
-        proposition, disputed = _disputed_side(ledger, row["id"])
+        proposition, disputed = _disputed_side(ledger, row["id"], supporters_of)
         target = _target(ledger, text, at, row, mentions, excluded, words == "refutes", disputed)
         if target is None:
             continue
@@ -232,7 +315,7 @@ def find_edges(ledger: Ledger) -> list[Edge]:
 
 
 def _target(
-    ledger: Ledger, text: str, at: int, row: Any, mentions: dict[str, Party], excluded: Excluded, anaphoric: bool,
+    ledger: Ledger, text: str, at: int, row: Any, mentions: Mentions, excluded: Excluded, anaphoric: bool,
     disputed: Party | None,
 ) -> Party | None:
     named = _found(text, mentions, excluded)

@@ -27,7 +27,7 @@ from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signat
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 VERDICTS = ("true", "false", "misleading", "unresolved")
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
@@ -35,7 +35,8 @@ VERDICTS = ("true", "false", "misleading", "unresolved")
 # recorded one path per document; version 3 records every path the same text was ingested under, and the
 # URL of a story from a feed, web archive or JSON Lines file; version 4 keeps a changed text under the same
 # URL or path as a new version of one document; version 5 keeps the models' reads (stance, clause) and whether a member
-# restates its proposition, so that `contested` reads what linking stored; version 6 keeps users' verdicts; version 7 who discredits whom.
+# restates its proposition, so that `contested` reads what linking stored; version 6 keeps users' verdicts; version 7 who discredits whom;
+# version 8 indexes the names speakers went by per document (finding who a claim discredits read them all once per document).
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
@@ -43,6 +44,7 @@ MIGRATIONS = {
     "4": "",
     "5": "",
     "6": "",
+    "7": "",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
 ADDED_COLUMNS = {

@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS speaker_aliases (
     alias TEXT NOT NULL,
     PRIMARY KEY (speaker_id, document_id, alias)
 );
+CREATE INDEX IF NOT EXISTS speaker_aliases_document ON speaker_aliases(document_id);
 
 CREATE TABLE IF NOT EXISTS claims (
     id INTEGER PRIMARY KEY,
