@@ -109,7 +109,7 @@ def _mention_key(mention: str) -> tuple[str, str] | None:
     return ("name", first.group(0)) if first else None
 
 
-Entry = tuple[tuple[int, int, int], str, "Party"]  # (sort key: longest first, then as added), mention, party
+Entry = tuple[tuple[int, int, int], str, Party]  # (sort key: longest first, then as added), mention, party
 
 
 @dataclass(slots=True)
