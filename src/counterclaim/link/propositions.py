@@ -706,6 +706,10 @@ def _apply_relations(
     by_id = {u.id: u for u in units}
     relations = sorted((r for d in found for r in d.relations), key=lambda r: RELATION_ORDER[r.rule])
     ruled: set[tuple[int, int]] = set()  # (core, claim) placed by a relation: a later relation does not move it
+    holders: dict[int, set[int]] = defaultdict(set)  # claim -> the cores it is a member of: a relation visits those alone
+    for number, members in member_lists.items():
+        for claim in members:
+            holders[claim].add(number)
     for relation in relations:
         unit = by_id.get(relation.unit)
         if unit is None:
@@ -713,18 +717,22 @@ def _apply_relations(
         for target in relation.targets:
             if target not in position:
                 continue
-            for number, members in member_lists.items():
+            own = core_of[position[target]]
+            for number in sorted(holders[target] | {own}):
+                members = member_lists[number]
                 held = members.get(target)
-                if held is None and number == core_of[position[target]]:  # refused by the model, yet pointed at
+                if held is None and number == own:  # refused by the model, yet pointed at
                     pointed = stating[position[target]]
                     held = Member(pointed, "supports" if pointed.polarity == "assert" else "disputes", 1.0, "antecedent")
                     members[target] = held
+                    holders[target].add(number)
                 if held is not None and (number, unit.id) not in ruled:  # a rule of the text outranks the model
                     # a claim the model brought in from outside the core: the relation is only as sure as that reading
-                    if held.rule == "model" and not held.confident and number != core_of[position[target]]:
+                    if held.rule == "model" and not held.confident and number != own:
                         members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), held.score, "model")
                     else:
                         members[unit.id] = Member(unit, composed_stance(relation.stance, held.stance), 1.0, relation.rule)
+                    holders[unit.id].add(number)
                     ruled.add((number, unit.id))
 
 
