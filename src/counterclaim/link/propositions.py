@@ -608,10 +608,10 @@ def _merge_statements(groups: list[list[int]], stating: list[ClaimUnit], vectors
     origin = {i: head for group, head in zip(large, heads, strict=True) for i in group}
     head_vectors = vectors[heads]
     close: list[tuple[int, int]] = []
-    for start in range(0, len(heads), ROWS):  # a block of rows at a time: no heads-by-heads matrix in memory
-        similarity = head_vectors[start : start + ROWS] @ head_vectors.T
+    for start in range(0, len(heads), ROWS):  # a block of rows at a time, against the heads after it: no heads-by-heads matrix
+        similarity = head_vectors[start : start + ROWS] @ head_vectors[start:].T
         rows, columns = np.nonzero(similarity >= MERGE_STATEMENTS)
-        close.extend((int(a) + start, int(b)) for a, b in zip(rows, columns, strict=True) if b > a + start)
+        close.extend((int(a) + start, int(b) + start) for a, b in zip(rows, columns, strict=True) if b > a)
     merged_groups = _united(large, close)
     origin = {i: origin[i] for g in merged_groups if len({origin[i] for i in g}) > 1 for i in g}
     return sorted(merged_groups + [g for g in groups if len(g) < 2], key=lambda g: (-len(g), g[0])), origin
