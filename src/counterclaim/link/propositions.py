@@ -631,17 +631,19 @@ def _consistent_speakers(members: dict[int, Member], refused: list[ClaimUnit]) -
     the model reads as neutral keep their stance.
     """
     sides: dict[tuple[int, str], set[str]] = defaultdict(set)
+    parties_in: dict[int, set[str]] = defaultdict(set)  # document -> the parties that take a side in it
     for member in members.values():
         if member.decisive:
             sides[(member.unit.document_id, member.unit.party)].add(member.stance)
+            parties_in[member.unit.document_id].add(member.unit.party)
 
     def side_of(unit: ClaimUnit) -> str | None:
         found = set(sides.get((unit.document_id, unit.party), set()))
         voice = unit.voice_of
         if not found and voice:  # "the council's spokeswoman" speaks for the Highland Defence Council
-            for (document, party), stances in sides.items():
-                if document == unit.document_id and (party == voice or party.endswith(" " + voice.split(":", 1)[1])):
-                    found |= stances
+            for party in parties_in.get(unit.document_id, ()):
+                if party == voice or party.endswith(" " + voice.split(":", 1)[1]):
+                    found |= sides[(unit.document_id, party)]
         return next(iter(found)) if len(found) == 1 else None
 
     for member in members.values():
