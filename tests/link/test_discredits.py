@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from counterclaim.ingest import read_document
-from counterclaim.link.discredits import Excluded, MentionIndex, Mentions, Party, _found, discrediting_words, find_edges, kind_of
+from counterclaim.link.discredits import Excluded, MentionIndex, Mentions, Parties, Party, _found, discrediting_words, entries, find_edges, kind_of
 from counterclaim.link.propositions import relink
 from counterclaim.store import Ledger
 from tests.conftest import FIXTURES, SEED
@@ -24,20 +24,17 @@ def test_discrediting_words_and_their_kinds():
 
 def test_a_text_is_compared_only_with_mentions_its_words_allow_longest_first_and_a_document_name_wins():
     union, authority, ferrer = Party("Marsh Farmers Union", 1), Party("Varn Water Authority", 2), Party("Tomas Ferrer", 3)
-    shared = MentionIndex.of([
-        ((-len("Marsh Farmers Union"), 0, 0), "Marsh Farmers Union", union),
-        ((-len("Varn Water Authority"), 0, 1), "Varn Water Authority", authority),
-        ((-len("Farmers Union"), 2, 0), "Farmers Union", union),
-        ((-len("the union"), 2, 1), "the union", union),
-        ((-len("the authority"), 2, 2), "the authority", authority),
-    ])
+    shared = MentionIndex.of(
+        entries({"Marsh Farmers Union": union, "Varn Water Authority": authority}, Parties.NAMES)
+        + entries({"Farmers Union": union, "the union": union, "the authority": authority}, Parties.SHORT_FORMS)
+    )
     mentions = Mentions(shared, MentionIndex.of([]), set())
     text = "The Union's figures are lies, said the Marsh Farmers Union's rival"
     assert [m for m, _ in mentions.items_in(text)] == ["Marsh Farmers Union", "Farmers Union", "the union"]  # no `Varn`, no `authority`
     nobody = Excluded(None, set())
     assert _found(text, mentions, nobody) == [(0, union), (39, union)]  # `The Union`, then the longest form, once
     # in a document where `the union` was what Tomas Ferrer's organisation went by, that is whom it names
-    own = MentionIndex.of([((-len("the union"), 1, 0), "the union", ferrer)])
+    own = MentionIndex.of(entries({"the union": ferrer}, Parties.ALIASES))
     assert _found("the union lied", Mentions(shared, own, {"the union"}), nobody) == [(0, ferrer)]
     assert _found("the union lied", mentions, Excluded(1, set())) == []  # never the speaker's own party
 

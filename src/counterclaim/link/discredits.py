@@ -190,11 +190,7 @@ class Parties:
                 short_forms.setdefault("the " + words[-1].lower(), party)
         self.names = names
         self.short_forms = {mention: party for mention, party in short_forms.items() if mention not in names}
-        self.shared = MentionIndex.of([
-            ((-len(mention), tier, n), mention, party)
-            for tier, found in ((self.NAMES, names), (self.SHORT_FORMS, self.short_forms))
-            for n, (mention, party) in enumerate(found.items()) if _usable(mention)
-        ])
+        self.shared = MentionIndex.of(entries(names, self.NAMES) + entries(self.short_forms, self.SHORT_FORMS))
 
     def in_document(self, document_id: int) -> Mentions:
         """Each way of naming a party in this document, to the party it names."""
@@ -205,8 +201,13 @@ class Parties:
         ):
             if row["speaker_id"] in self.by_id and row["alias"] not in self.names:
                 aliases.setdefault(row["alias"], Party(self.by_id[row["speaker_id"]], row["speaker_id"]))
-        own = [((-len(mention), self.ALIASES, n), mention, party) for n, (mention, party) in enumerate(aliases.items()) if _usable(mention)]
-        return Mentions(self.shared, MentionIndex.of(own), {m for m in aliases if m in self.short_forms})
+        return Mentions(self.shared, MentionIndex.of(entries(aliases, self.ALIASES)), {m for m in aliases if m in self.short_forms})
+
+
+def entries(mentions: dict[str, Party], tier: int) -> list[Entry]:
+    """The usable mentions of one kind (`Parties.NAMES`, `ALIASES`, `SHORT_FORMS`) with their sort keys: longest first,
+    then by kind, then in the order given."""
+    return [((-len(mention), tier, n), mention, party) for n, (mention, party) in enumerate(mentions.items()) if _usable(mention)]
 
 
 def _usable(mention: str) -> bool:
@@ -304,7 +305,9 @@ def find_edges(ledger: Ledger) -> list[Edge]:
         if (words != "refutes" and REPORTED.search(text[:at])) or THIRD_PERSON_REFUTES.match(text):
             continue
         kind = "refutation" if words == "refutes" else kind_of(words)
-        mentions = mentions_of.setdefault(row["document_id"], parties.in_document(row["document_id"]))
+        if row["document_id"] not in mentions_of:  # once per document: `setdefault` would query the aliases for every claim
+            mentions_of[row["document_id"]] = parties.in_document(row["document_id"])
+        mentions = mentions_of[row["document_id"]]
         excluded = Excluded(row["speaker_id"], {n.casefold() for n in (row["name"], row["affiliation"]) if n})
         proposition, disputed = _disputed_side(ledger, row["id"], supporters_of)
         target = _target(ledger, text, at, row, mentions, excluded, words == "refutes", disputed)
