@@ -157,13 +157,16 @@ def extract_claims(
             progress.update(task, completed=min(len(files), read + len(failures) - listed_failures - unanalysed))
 
 
-def relink_showing_progress(ledger: Ledger, what: str = "embedding new claims, then reading new stances") -> list[Proposition]:
-    """`relink` with a progress bar on stderr: the ledger's propositions, what is new linked first."""
+def relink_showing_progress(
+    ledger: Ledger, what: str = "embedding new claims, then reading new stances", whole: bool = False, contested_only: bool = False,
+) -> list[Proposition]:
+    """`relink` with a progress bar on stderr: the ledger's propositions (or the contested ones), what is new linked first."""
     from counterclaim.link.propositions import relink
 
     with progress_bar(None, what) as progress:
         task = progress.add_task("link", total=None)
-        propositions, _ = relink(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+        propositions, _ = relink(ledger, lambda done, total: progress.update(task, completed=done, total=total), whole=whole,
+                                 contested_only=contested_only)
     return propositions
 
 

@@ -102,11 +102,32 @@ def cmd_eval_propositions(args: argparse.Namespace) -> int:
     if truth is None:
         return EXIT_INPUT_ERROR
     failures: list[str] = []
-    with _corpus_ledger(folder, failures) as ledger:
-        units = load_units(ledger)
-        result = score(link(units, document_texts(ledger)), units, truth)
+    if args.one_by_one:
+        result = _score_grown(folder, failures, lambda found, units: score(found, units, truth))
+    else:
+        with _corpus_ledger(folder, failures) as ledger:
+            units = load_units(ledger)
+            result = score(link(units, document_texts(ledger)), units, truth)
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def _score_grown(folder: Path, failures: list[str], scored: Callable[[list, list], T]) -> T:
+    """The score of a corpus's propositions when its documents come one at a time (in name order), each linked into the
+    ledger the ones before made: what a growing ledger gives, against what linking them all at once gives."""
+    from counterclaim.link.propositions import load_units, relink
+    from counterclaim.link.reads import StoredStance
+    from counterclaim.store import Ledger
+
+    extractions = list(extract_claims([str(folder / "docs")], DEFAULT_MAX_BYTES, failures))
+    with tempfile.TemporaryDirectory() as scratch, Ledger(Path(scratch) / "ledger.db") as ledger:
+        model = None
+        for extraction in sorted(extractions, key=lambda e: e.document.doc_id):
+            ledger.add(extraction)
+            relink(ledger, model=model)
+            model = model or StoredStance(ledger).model  # loaded once
+        found, _ = relink(ledger)
+        return scored(found, load_units(ledger))
 
 
 def cmd_eval_discredits(args: argparse.Namespace) -> int:
@@ -318,4 +339,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     props = sets.add_parser("propositions", help="propositions against a ground truth (a folder with docs/ and truth.json)")
     props.add_argument("folder", metavar="DIR", help="e.g. tests/fixtures/kessel_bridge")
     props.add_argument("--json", action="store_true", help="print the scores as JSON")
+    props.add_argument(
+        "--one-by-one", action="store_true",
+        help="add the documents one at a time, each linked into the ledger before it (as a growing ledger is), not all at once",
+    )
     props.set_defaults(run=cmd_eval_propositions)

@@ -50,8 +50,7 @@ def cmd_contested(args: argparse.Namespace) -> int:
     if ledger is None:
         return EXIT_INPUT_ERROR
     with ledger:
-        propositions = relink_showing_progress(ledger)
-    shown = propositions if args.all else [p for p in propositions if p.contested]
+        shown = relink_showing_progress(ledger, whole=args.relink, contested_only=not args.all)
     emit(shown, args.format, lambda items, out: write_contested(items, out, everything=args.all))
     return EXIT_OK
 
@@ -156,6 +155,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     contested = commands.add_parser("contested", help="propositions that different speakers support and dispute, with both sides")
     contested.add_argument("--db", default=DEFAULT_DB, help=f"the ledger file (default: {DEFAULT_DB})")
     contested.add_argument("--all", action="store_true", help="every proposition with two or more claims, contested or not")
+    contested.add_argument(
+        "--relink", action="store_true",
+        help="link the whole ledger again (from the stored reads), not only the documents added since the last link",
+    )
     contested.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     contested.set_defaults(run=cmd_contested)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -283,14 +284,15 @@ def _claim_before(ledger: Ledger, row: Any, since: int, excluded: Excluded) -> P
     return None
 
 
-def find_edges(ledger: Ledger) -> list[Edge]:
-    """Every discrediting claim of the latest documents as an edge, in claim order."""
+def find_edges(ledger: Ledger, documents: Collection[int] | None = None) -> list[Edge]:
+    """Every discrediting claim of the latest documents (or of these) as an edge, in claim order."""
     parties = Parties(ledger)
     likes = " OR ".join(["lower(c.content) LIKE ?"] * len(PREFILTER))
     rows = ledger.db.execute(
         "SELECT c.id, c.document_id, c.speaker_id, c.polarity, c.mode, c.content, c.content_start, s.name, s.affiliation, d.text"
         " FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
-        f" WHERE d.latest = 1 AND c.mode != 'question' AND c.speaker_id IS NOT NULL AND (c.polarity = 'deny' OR {likes}) ORDER BY c.id",
+        f" WHERE d.latest = 1 AND c.mode != 'question' AND c.speaker_id IS NOT NULL AND (c.polarity = 'deny' OR {likes})"
+        + (f" AND c.document_id IN ({','.join(str(int(d)) for d in documents)})" if documents is not None else "") + " ORDER BY c.id",
         tuple(f"%{stem}%" for stem in PREFILTER),
     ).fetchall()
     edges: list[Edge] = []
@@ -343,12 +345,17 @@ def _target(
     return None
 
 
-def refresh(ledger: Ledger) -> list[Edge]:
-    """Find the edges again and store them in place of the old ones (one transaction)."""
-    edges = find_edges(ledger)
+def refresh(ledger: Ledger, documents: Collection[int] | None = None) -> list[Edge]:
+    """Find the edges again and store them in place of the old ones (one transaction); of these documents' claims only,
+    when given (documents linked into a ledger: the edges of the others stand)."""
+    edges = find_edges(ledger, documents)
 
     def store() -> None:
-        ledger.db.execute("DELETE FROM discredits")
+        if documents is None:
+            ledger.db.execute("DELETE FROM discredits")
+        else:
+            ledger.db.execute("DELETE FROM discredits WHERE claim_id IN (SELECT id FROM claims WHERE document_id IN"
+                              f" ({','.join(str(int(d)) for d in documents)}))")
         ledger.db.executemany(
             "INSERT OR IGNORE INTO discredits (claim_id, source_id, target_id, target, kind, words, proposition_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(e.claim, e.source_id, e.target_id, e.target, e.kind, e.words, e.proposition) for e in edges],

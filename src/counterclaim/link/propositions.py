@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -164,6 +164,11 @@ class Proposition:
     statement: str
     members: list[Member]
     numeric_conflicts: list[dict[str, Any]] = field(default_factory=list)
+    # what claims of new documents are compared with (stored by `store`): the claim the statement was made of, how many
+    # claims were clustered into the core, and their mean vector; None for a proposition seeded by a document's relations
+    head: int | None = None
+    core_size: int = 0
+    centre: Any = None
 
     @property
     def contested(self) -> bool:
@@ -242,18 +247,25 @@ def meaning_of(text: str, title: str | None) -> str:
     return " ".join(title_words[start:end]).strip(".,:;!?")
 
 
-def load_units(ledger: Ledger, claim_ids: set[int] | None = None) -> list[ClaimUnit]:
-    """Every claim of the latest version of each document but questions (or those of `claim_ids`), with what linking needs."""
+def load_units(ledger: Ledger, claim_ids: set[int] | None = None, documents: Collection[int] | None = None) -> list[ClaimUnit]:
+    """Every claim of the latest version of each document but questions (or those of `claim_ids`, or of `documents`),
+    with what linking needs."""
+    chosen = (f" AND c.id IN ({','.join(str(int(i)) for i in claim_ids)})" if claim_ids is not None else "") + (
+        f" AND c.document_id IN ({','.join(str(int(i)) for i in documents)})" if documents is not None else ""
+    )
+    # who asks questions in the documents read (of a few claims, their documents alone: not a scan of every claim)
+    within = "" if not chosen else f" AND q.document_id IN (SELECT c.document_id FROM claims c WHERE 1{chosen})"
     askers = {
         (row[0], row[1])
-        for row in ledger.db.execute("SELECT DISTINCT document_id, speaker_id FROM claims WHERE mode = 'question' AND speaker_id IS NOT NULL")
+        for row in ledger.db.execute(
+            f"SELECT DISTINCT q.document_id, q.speaker_id FROM claims q WHERE q.mode = 'question' AND q.speaker_id IS NOT NULL{within}"
+        )
     }
     rows = ledger.db.execute(
         "SELECT c.id, c.record, c.content, c.reported_by_id, c.speaker_id, s.name, s.kind, s.role, s.affiliation, c.polarity, c.document_id,"
         " c.content_start, c.content_end, d.title FROM claims c JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
         " WHERE c.mode != 'question' AND d.latest = 1"
-        + (f" AND c.id IN ({','.join(str(int(i)) for i in claim_ids)})" if claim_ids is not None else "")
-        + " ORDER BY c.id"
+        + chosen + " ORDER BY c.id"
     )
     units = []
     for row in rows:
@@ -297,7 +309,8 @@ def eligible(units: list[ClaimUnit], texts: dict[int, str]) -> list[ClaimUnit]:
 
 
 def linked_pairs(
-    units: list[ClaimUnit], vectors: np.ndarray, threshold: float = CORE_COSINE, block_max: int = BLOCK_MAX
+    units: list[ClaimUnit], vectors: np.ndarray, threshold: float = CORE_COSINE, block_max: int = BLOCK_MAX,
+    allowed: Collection[str] | None = None,
 ) -> list[tuple[float, int, int]]:
     """(cosine, a, b) for claims that share a content word used by at most `block_max` claims and reach the threshold.
 
@@ -306,7 +319,7 @@ def linked_pairs(
     """
     import numpy as np
 
-    blocks = _blocks(units, block_max)
+    blocks = _blocks(units, block_max, allowed)
     firsts, seconds, cosines = [], [], []
     for members in blocks.values():
         index = np.array(members)
@@ -324,12 +337,15 @@ def linked_pairs(
     return list(zip(cosine[order].tolist(), low[order].tolist(), high[order].tolist(), strict=True))
 
 
-def _blocks(units: list[ClaimUnit], block_max: int = BLOCK_MAX) -> dict[str, list[int]]:
-    """Claims (indices) by the content words they share, leaving out words too common to tell anything."""
+def _blocks(units: list[ClaimUnit], block_max: int = BLOCK_MAX, allowed: Collection[str] | None = None) -> dict[str, list[int]]:
+    """Claims (indices) by the content words they share, leaving out words too common to tell anything (or, of a part of
+    the ledger, the words not `allowed`: those the whole ledger uses too often)."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, unit in enumerate(units):
         for word in unit.words:
             blocks[word].append(index)
+    if allowed is not None:
+        return {word: members for word, members in blocks.items() if len(members) >= 2 and word in allowed}
     return {word: members for word, members in blocks.items() if 2 <= len(members) <= block_max}
 
 
@@ -340,12 +356,14 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def cluster(units: list[ClaimUnit], vectors: np.ndarray, threshold: float = CORE_COSINE) -> list[list[int]]:
+def cluster(
+    units: list[ClaimUnit], vectors: np.ndarray, threshold: float = CORE_COSINE, allowed: Collection[str] | None = None,
+) -> list[list[int]]:
     """Groups of claims stating the same thing (indices), largest first; single claims included."""
     parent = list(range(len(units)))
     sums: dict[int, np.ndarray] = {}
     sizes: dict[int, int] = {}
-    for _, a, b in linked_pairs(units, vectors, threshold):
+    for _, a, b in linked_pairs(units, vectors, threshold, allowed=allowed):
         ra, rb = _find(parent, a), _find(parent, b)
         if ra == rb:
             continue
@@ -460,22 +478,24 @@ class _Core:
     statement: str
     centre: Any
     decided: dict[int, Member] = field(default_factory=dict)
+    stored_size: int = 0  # a stored proposition's core, linked into from new documents: how many claims were clustered into it
+
+    @property
+    def size(self) -> int:
+        return self.stored_size or len(self.members)
 
 
-def link(
-    units: list[ClaimUnit], texts: dict[int, str], model: StanceModel | None = None,
-    vectors: np.ndarray | Callable[[list[ClaimUnit]], np.ndarray] | None = None, progress: Callable[[str, int, int], None] | None = None,
-    clauses: Callable[[list[str]], list[bool]] = checkable.clauses,
-) -> list[Proposition]:
-    """Propositions of two or more claims, with the stance of each claim (ids are numbered from 1; `store` makes them stable).
+@dataclass(slots=True)
+class Reading:
+    """What linking reads of each document alone, before comparing claims across documents."""
 
-    `vectors` is one row per unit, or a function giving the rows of the claims that state something (the only ones
-    linking embeds: questions, courtesies, pointers and phrases without a verb need none), or None to embed them here.
-    """
-    import numpy as np
+    found: list[discourse.Discourse]  # each document's relations: anaphoric denials, dismissals, seeds
+    stating: list[ClaimUnit]  # the claims that state something: they are embedded, clustered and read
+    stands_for: dict[int, int]  # an elliptical claim -> the claim whose content it stands for
 
-    from counterclaim.link.stance import StancePair, load_stance_model
 
+def read_documents(units: list[ClaimUnit], texts: dict[int, str], clauses: Callable[[list[str]], list[bool]] = checkable.clauses) -> Reading:
+    """The claims of these documents that state something, and the relations each document makes plain."""
     pool = eligible(units, texts)
     by_document: dict[int, list[ClaimUnit]] = defaultdict(list)
     for unit in pool:
@@ -493,6 +513,25 @@ def link(
     stated = {u.id for u in stating}
     # a dismissal that holds a stated report in its sentence is that report's denier, not a statement of its own
     stating = [u for u in stating if not any(report in stated for report in verdicts.get(u.id, ()))]
+    return Reading(found, stating, stands_for)
+
+
+def link(
+    units: list[ClaimUnit], texts: dict[int, str], model: StanceModel | None = None,
+    vectors: np.ndarray | Callable[[list[ClaimUnit]], np.ndarray] | None = None, progress: Callable[[str, int, int], None] | None = None,
+    clauses: Callable[[list[str]], list[bool]] = checkable.clauses,
+) -> list[Proposition]:
+    """Propositions of two or more claims, with the stance of each claim (ids are numbered from 1; `store` makes them stable).
+
+    `vectors` is one row per unit, or a function giving the rows of the claims that state something (the only ones
+    linking embeds: questions, courtesies, pointers and phrases without a verb need none), or None to embed them here.
+    """
+    import numpy as np
+
+    from counterclaim.link.stance import load_stance_model
+
+    reading = read_documents(units, texts, clauses)
+    stating = reading.stating
     if not stating:
         vectors = np.zeros((0, DIMENSIONS), dtype="float32")
     elif vectors is None:
@@ -505,10 +544,44 @@ def link(
         index_of = {u.id: i for i, u in enumerate(units)}
         vectors = vectors[[index_of[u.id] for u in stating]]
     position = {u.id: i for i, u in enumerate(stating)}
+    groups = join(cluster(stating, vectors), [(position[e], position[t]) for e, t in reading.stands_for.items() if e in position and t in position])
+    cores, core_of, origin = cores_of(groups, stating, vectors)
+    questions = settle_cores(cores, stating, vectors, origin)
+    questions.extend(candidates(stating, vectors, cores, core_of))
+    questions = list(dict.fromkeys(questions))
+    joined, refused = read_pairs(questions, cores, stating, vectors, model or load_stance_model(), progress)
+    apply_relations(reading.found, stating, position, core_of, joined, units)
+    for number, members in joined.items():
+        consistent_speakers(members, refused.get(number, []))
+    placed = {claim for n, members in joined.items() if len(cores[n].members) > 1 for claim in members}
+    propositions = [
+        Proposition(0, core.statement, list(joined[n].values()), head=stating[core.statement_index].id, core_size=len(core.members),
+                    centre=core.centre)
+        for n, core in enumerate(cores)
+        # a claim that joined a larger proposition does not also seed one of its own
+        if len(joined[n]) >= 2 and not (len(core.members) == 1 and stating[core.members[0]].id in placed)
+    ]
+    propositions.extend(seeded(reading.found, units))
+    for number, proposition in enumerate(propositions, 1):
+        proposition.id = number
+        finish(proposition)
+    return propositions
+
+
+def finish(proposition: Proposition) -> None:
+    """Members in claim order, and the numbers they put on the same unit that conflict."""
+    proposition.members.sort(key=lambda m: m.unit.id)
+    proposition.numeric_conflicts = _numeric_conflicts([m.unit for m in proposition.members if m.stance != "neutral" and m.confident])
+
+
+def cores_of(groups: list[list[int]], stating: list[ClaimUnit], vectors: np.ndarray) -> tuple[list[_Core], dict[int, int], dict[int, int]]:
+    """The cores of these groups (those whose statements say the same made one), each with its statement and centre; the
+    core of each claim (index into `stating`); and for a member of a merged group, the central claim of its own group."""
+    import numpy as np
+
+    groups, origin = _merge_statements(groups, stating, vectors)
     cores: list[_Core] = []
     core_of: dict[int, int] = {}
-    groups = _join(cluster(stating, vectors), [(position[e], position[t]) for e, t in stands_for.items() if e in position and t in position])
-    groups, origin = _merge_statements(groups, stating, vectors)
     for members in groups:
         best, statement = _statement(members, stating, vectors)
         centre = vectors[members].mean(axis=0)
@@ -516,8 +589,11 @@ def link(
         for i in members:
             core_of[i] = len(cores)
         cores.append(_Core(members, best, statement, centre))
+    return cores, core_of, origin
 
-    # what the model must read: core members no rule settles, and claims near other cores
+
+def settle_cores(cores: list[_Core], stating: list[ClaimUnit], vectors: np.ndarray, origin: dict[int, int]) -> list[tuple[int, int]]:
+    """The stance of each core member a rule settles (kept in `decided`), and the (core, claim) pairs the model must read."""
     questions: list[tuple[int, int]] = []  # (core, index in `stating`)
     for number, core in enumerate(cores):
         head = stating[core.statement_index]
@@ -535,9 +611,19 @@ def link(
                 core.decided[stating[i].id] = Member(stating[i], ruled[0], 1.0, ruled[1])
             else:
                 questions.append((number, i))
-    questions.extend(_candidates(stating, vectors, cores, core_of))
-    questions = list(dict.fromkeys(questions))
-    model = model or load_stance_model()
+    return questions
+
+
+def read_pairs(
+    questions: list[tuple[int, int]], cores: list[_Core], stating: list[ClaimUnit], vectors: np.ndarray, model: StanceModel,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[dict[int, dict[int, Member]], dict[int, list[ClaimUnit]]]:
+    """Each core's members (claim id -> member): those rules settled, and those the model reads as bearing on its statement;
+    and per core the claims the model refused that are near enough for their speaker's side to bring them in."""
+    import numpy as np
+
+    from counterclaim.link.stance import StancePair
+
     probabilities = model.probabilities(
         [StancePair(cores[c].statement, stating[i].reading) for c, i in questions]
     ) if questions else np.zeros((0, 4))
@@ -555,21 +641,7 @@ def link(
             joined[c][stating[i].id] = Member(stating[i], stance, score, "model", restates(stating[i].reading, cores[c].statement, stance))
         elif float(vectors[i] @ vectors[cores[c].statement_index]) >= SPEAKER_JOINS:
             refused[c].append(stating[i])  # the speaker's side may still bring it in
-    _apply_relations(found, stating, position, core_of, joined, units)
-    for number, members in joined.items():
-        _consistent_speakers(members, refused.get(number, []))
-    placed = {claim for n, members in joined.items() if len(cores[n].members) > 1 for claim in members}
-    propositions = [
-        Proposition(0, core.statement, list(joined[n].values())) for n, core in enumerate(cores)
-        # a claim that joined a larger proposition does not also seed one of its own
-        if len(joined[n]) >= 2 and not (len(core.members) == 1 and stating[core.members[0]].id in placed)
-    ]
-    propositions.extend(_seeded(found, units))
-    for number, proposition in enumerate(propositions, 1):
-        proposition.id = number
-        proposition.members.sort(key=lambda m: m.unit.id)
-        proposition.numeric_conflicts = _numeric_conflicts([m.unit for m in proposition.members if m.stance != "neutral" and m.confident])
-    return propositions
+    return joined, refused
 
 
 def _united(groups: list[list[int]], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
@@ -583,7 +655,7 @@ def _united(groups: list[list[int]], pairs: Iterable[tuple[int, int]]) -> list[l
     return [sorted(g) for g in united.values()]
 
 
-def _join(groups: list[list[int]], links: list[tuple[int, int]]) -> list[list[int]]:
+def join(groups: list[list[int]], links: list[tuple[int, int]]) -> list[list[int]]:
     """The groups, with those holding the two ends of a link made one."""
     if not links:
         return groups
@@ -621,7 +693,7 @@ RELATION_ORDER = {"anaphora": 0, "dismissal": 1, "counter": 2}
 DECISIVE_RULES = frozenset({"denial", "anaphora", "dismissal", "counter", "contrast"})
 
 
-def _consistent_speakers(members: dict[int, Member], refused: list[ClaimUnit]) -> None:
+def consistent_speakers(members: dict[int, Member], refused: list[ClaimUnit]) -> None:
     """A party that takes a side by a certain rule in a document takes it in all its claims there near the proposition.
 
     Nazary, who denies the reports that the Taliban took the province, is not read as supporting it when he
@@ -656,7 +728,10 @@ def _consistent_speakers(members: dict[int, Member], refused: list[ClaimUnit]) -
             members[unit.id] = Member(unit, side, 1.0, "speaker")
 
 
-def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core], core_of: dict[int, int]) -> list[tuple[int, int]]:
+def candidates(
+    stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core], core_of: dict[int, int], allowed: Collection[str] | None = None,
+    also_near: dict[int, set[int]] | None = None,
+) -> list[tuple[int, int]]:
     """(core, claim) pairs to read: a claim and the cores of the claims it shares a word with whose centre is near it.
 
     A claim is read against a core larger than its own (or, between equals, an earlier one), so that two
@@ -669,16 +744,18 @@ def _candidates(stating: list[ClaimUnit], vectors: np.ndarray, cores: list[_Core
     if not cores:
         return []
     centres = np.stack([core.centre for core in cores])
-    sizes = np.array([len(core.members) for core in cores])
-    firsts = np.array([core.members[0] for core in cores])
+    sizes = np.array([core.size for core in cores])
+    firsts = np.array([-1 if core.stored_size else core.members[0] for core in cores])  # a stored core came before every new claim
     parties: dict[tuple[int, str], int] = {}  # (document, party) of each claim, as a number, to compare in numpy
     voice = np.array([parties.setdefault((u.document_id, u.party), len(parties)) for u in stating])
     statement_voice = voice[[core.statement_index for core in cores]]
     near: dict[int, set[int]] = defaultdict(set)
-    for members in _blocks(stating).values():
+    for members in _blocks(stating, allowed=allowed).values():
         member_cores = {core_of[i] for i in members}
         for i in members:
             near[i].update(member_cores)
+    for i, found in (also_near or {}).items():  # cores a part of the ledger does not hold the members of (`incremental.py`)
+        near[i].update(found)
     pairs = []
     for i, candidate_cores in near.items():
         own = core_of[i]
@@ -700,7 +777,7 @@ def composed_stance(relation: str, target: str) -> str:
     return target if relation == "supports" else FLIP[target]
 
 
-def _apply_relations(
+def apply_relations(
     found: list[discourse.Discourse], stating: list[ClaimUnit], position: dict[int, int], core_of: dict[int, int],
     member_lists: dict[int, dict[int, Member]], units: list[ClaimUnit],
 ) -> None:
@@ -738,7 +815,7 @@ def _apply_relations(
                     ruled.add((number, unit.id))
 
 
-def _seeded(found: list[discourse.Discourse], units: list[ClaimUnit]) -> list[Proposition]:
+def seeded(found: list[discourse.Discourse], units: list[ClaimUnit]) -> list[Proposition]:
     by_id = {u.id: u for u in units}
     propositions = []
     for document in found:
@@ -786,12 +863,13 @@ def _numeric_conflicts(members: list[ClaimUnit]) -> list[dict[str, Any]]:
     return conflicts
 
 
-def store(ledger: Ledger, propositions: list[Proposition], state: str | None = None) -> None:
+def store(ledger: Ledger, propositions: list[Proposition], state: str | None = None, stating: list[ClaimUnit] | None = None) -> None:
     """Replace the stored propositions and stances, keeping the id of each stored proposition that lives on.
 
     A new proposition takes the id of the stored one with which it shares most claims (each stored id goes
     to one proposition at most, the best overlaps first); the others get ids never used before. `state` (from
-    `linked_state`) records what they were linked from, in the same transaction.
+    `linked_state`) and `stating` (the claims that took part) record what they were linked from, in the same
+    transaction, so that the next link adds only what came since (`incremental.py`).
     """
     stored_sizes: dict[int, int] = defaultdict(int)
     holding: dict[int, list[int]] = defaultdict(list)  # claim -> the stored propositions it is in
@@ -808,9 +886,11 @@ def store(ledger: Ledger, propositions: list[Proposition], state: str | None = N
         # the share of the two propositions' claims they have in common (Jaccard), best first
         overlaps.extend((-count / (len(claims) + stored_sizes[old] - count), index, old) for old, count in shared.items())
     assigned: dict[int, int] = {}
+    taken: set[int] = set()
     for _, index, old in sorted(overlaps):
-        if index not in assigned and old not in assigned.values():
+        if index not in assigned and old not in taken:
             assigned[index] = old
+            taken.add(old)
 
     def replace_all() -> None:
         ledger.db.execute("DELETE FROM proposition_claims")
@@ -825,21 +905,50 @@ def store(ledger: Ledger, propositions: list[Proposition], state: str | None = N
                 proposition.id = ledger.db.execute(
                     "INSERT INTO propositions (statement, contested, numeric_conflicts) VALUES (?, ?, ?)", values
                 ).lastrowid
-            ledger.db.executemany(
-                "INSERT INTO proposition_claims (proposition_id, claim_id, stance, score, rule, restates) VALUES (?, ?, ?, ?, ?, ?)",
-                [(proposition.id, m.unit.id, m.stance, m.score, m.rule, int(m.restates)) for m in proposition.members],
-            )
+            insert_members(ledger, proposition.id, proposition.members)
+            store_core(ledger, proposition)
+        ledger.db.execute("DELETE FROM linked_documents")
+        ledger.db.execute("DELETE FROM claim_words")
+        if stating is None:  # what was linked is not known: the next link is a whole one
+            ledger.db.execute("DELETE FROM meta WHERE key = 'linked_state'")
+            return
+        ledger.db.execute("INSERT INTO linked_documents (document_id) SELECT id FROM documents WHERE latest = 1")
+        store_words(ledger, stating)
         ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('linked_state', ?)", (state or "",))
 
     ledger.write(replace_all)
 
 
-LINKING_SOURCES = ("propositions.py", "checkable.py", "discourse.py")
+def insert_members(ledger: Ledger, proposition_id: int, members: Iterable[Member]) -> None:
+    ledger.db.executemany(
+        "INSERT OR REPLACE INTO proposition_claims (proposition_id, claim_id, stance, score, rule, restates) VALUES (?, ?, ?, ?, ?, ?)",
+        [(proposition_id, m.unit.id, m.stance, m.score, m.rule, int(m.restates)) for m in members],
+    )
+
+
+def store_core(ledger: Ledger, proposition: Proposition) -> None:
+    """What claims of new documents are compared with: the proposition's statement claim, core size and centre."""
+    import numpy as np
+
+    ledger.db.execute("DELETE FROM proposition_cores WHERE proposition_id = ?", (proposition.id,))
+    if proposition.head is not None and proposition.centre is not None:
+        ledger.db.execute(
+            "INSERT INTO proposition_cores (proposition_id, head_claim_id, size, centre) VALUES (?, ?, ?, ?)",
+            (proposition.id, proposition.head, proposition.core_size, np.asarray(proposition.centre, dtype=np.float16).tobytes()),
+        )
+
+
+def store_words(ledger: Ledger, stating: Iterable[ClaimUnit]) -> None:
+    """The content words of the claims that took part in a link: the blocks a later claim is looked up in."""
+    ledger.db.executemany("INSERT OR IGNORE INTO claim_words (word, claim_id) VALUES (?, ?)", ((w, u.id) for u in stating for w in u.words))
+
+
+LINKING_SOURCES = ("propositions.py", "checkable.py", "discourse.py", "incremental.py")
 
 
 def linked_state(ledger: Ledger) -> str:
-    """What a link of the ledger depends on: the latest version of each document (stored documents never change),
-    the linking code and the stance model. The same state links to the same propositions."""
+    """What links depend on besides the documents: the linking code and the stance model. A ledger linked under
+    another state is linked whole again; under the same, only documents added or replaced since are linked."""
     import hashlib
     from importlib import resources
 
@@ -848,16 +957,15 @@ def linked_state(ledger: Ledger) -> str:
     digest = hashlib.sha256(fingerprint().encode())
     for name in LINKING_SOURCES:
         digest.update(resources.files(__package__).joinpath(name).read_bytes())
-    for document_id in ledger.latest_documents():
-        digest.update(b"%d," % document_id)
     return digest.hexdigest()
 
 
-def stored_propositions(ledger: Ledger) -> list[Proposition]:
-    """The propositions the last link stored, as it made them (members in claim order, ids as stored)."""
+def stored_propositions(ledger: Ledger, contested_only: bool = False) -> list[Proposition]:
+    """The propositions stored (or the contested ones), as linking made them (members in claim order, ids as stored)."""
     rows = ledger.db.execute(
         "SELECT p.id, p.statement, p.numeric_conflicts, pc.claim_id, pc.stance, pc.score, pc.rule, pc.restates"
-        " FROM propositions p JOIN proposition_claims pc ON pc.proposition_id = p.id ORDER BY p.id, pc.claim_id"
+        " FROM propositions p JOIN proposition_claims pc ON pc.proposition_id = p.id"
+        + (" WHERE p.contested = 1" if contested_only else "") + " ORDER BY p.id, pc.claim_id"
     ).fetchall()
     units = {u.id: u for u in load_units(ledger, {row["claim_id"] for row in rows})}
     found: dict[int, Proposition] = {}
@@ -873,26 +981,36 @@ def stored_propositions(ledger: Ledger) -> list[Proposition]:
 
 def relink(
     ledger: Ledger, progress: Callable[[int, int], None] | None = None, model: StanceModel | None = None,
+    whole: bool = False, contested_only: bool = False,
 ) -> tuple[list[Proposition], bool]:
-    """The ledger's propositions in id order, and whether they were linked now: read back when nothing was added since the last
-    link, else linked again from stored claim vectors and stored stance reads, embedding and reading only what is new.
+    """The ledger's propositions (or the contested ones) in id order, and whether anything was linked now.
 
-    A relink gives what a first link of the same documents gives (tested); its cost is that of the claims and
-    pairs never seen before, plus a pass over the stored ones (loading, blocking, clustering) that grows with the ledger.
+    Read back when no document came since the last link; else the documents added or replaced since are linked
+    into the stored propositions (`incremental.py`: its cost is that of the new claims and their neighbours,
+    whatever the ledger's size); a ledger never linked, linked by other code or another stance model, or asked
+    to (`whole`), is linked whole, from stored claim vectors and stored reads, reading only what is new.
     `model` reads stance pairs not stored (the shipped model by default).
     """
+    from counterclaim.link import incremental
     from counterclaim.link.reads import StoredStance, stored_clauses
     from counterclaim.link.vectors import unit_vectors
 
     state = linked_state(ledger)
     row = ledger.db.execute("SELECT value FROM meta WHERE key = 'linked_state'").fetchone()
-    if row is not None and row[0] == state:
-        return stored_propositions(ledger), False
+    if not whole and row is not None and row[0] == state:
+        linked = incremental.link_new_documents(ledger, StoredStance(ledger, model), progress)  # type: ignore[arg-type]
+        return stored_propositions(ledger, contested_only), linked
+    stating: list[ClaimUnit] = []
+
+    def vectors(units: list[ClaimUnit]) -> np.ndarray:
+        stating.extend(units)
+        return unit_vectors(ledger, units, progress)
+
     propositions = link(
         load_units(ledger), document_texts(ledger), model=StoredStance(ledger, model),  # type: ignore[arg-type]
-        vectors=lambda stating: unit_vectors(ledger, stating, progress), clauses=stored_clauses(ledger),
-        progress=(lambda _, done, total: progress(done, total)) if progress else None,
+        vectors=vectors, clauses=stored_clauses(ledger), progress=(lambda _, done, total: progress(done, total)) if progress else None,
     )
-    store(ledger, propositions, state)
+    store(ledger, propositions, state, stating)
     discredits.refresh(ledger)  # who discredits whom reads the propositions' sides
+    propositions = [p for p in propositions if p.contested or not contested_only]
     return sorted(propositions, key=lambda p: p.id), True  # in id order, as they are read back

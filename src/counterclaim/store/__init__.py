@@ -27,7 +27,7 @@ from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signat
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 VERDICTS = ("true", "false", "misleading", "unresolved")
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
@@ -36,7 +36,9 @@ VERDICTS = ("true", "false", "misleading", "unresolved")
 # URL of a story from a feed, web archive or JSON Lines file; version 4 keeps a changed text under the same
 # URL or path as a new version of one document; version 5 keeps the models' reads (stance, clause) and whether a member
 # restates its proposition, so that `contested` reads what linking stored; version 6 keeps users' verdicts; version 7 who discredits whom;
-# version 8 indexes the names speakers went by per document (finding who a claim discredits read them all once per document).
+# version 8 indexes the names speakers went by per document (finding who a claim discredits read them all once per document);
+# version 9 records what the last link covered (documents, claims' words, propositions' cores), so that linking adds only what
+# is new: a version-8 ledger is linked whole once more, by the next command that links.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
@@ -45,6 +47,7 @@ MIGRATIONS = {
     "5": "",
     "6": "",
     "7": "",
+    "8": "DELETE FROM meta WHERE key = 'linked_state';",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
 ADDED_COLUMNS = {

@@ -197,6 +197,28 @@ CREATE TABLE IF NOT EXISTS clause_reads (
 
 CREATE INDEX IF NOT EXISTS proposition_claims_claim ON proposition_claims(claim_id);
 
+-- What the last link covered, so that the next one links only what came since (link/incremental.py): the documents
+-- linked; the content words of each claim that took part (a new claim's neighbours are the claims sharing a word with
+-- it that few claims use); and each proposition's core: the claim its statement was made of, how many claims were
+-- clustered into it, and their mean vector (float16), which new claims are compared with.
+CREATE TABLE IF NOT EXISTS linked_documents (
+    document_id INTEGER PRIMARY KEY
+);
+
+CREATE TABLE IF NOT EXISTS claim_words (
+    word TEXT NOT NULL,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    PRIMARY KEY (word, claim_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claim_words_claim ON claim_words(claim_id);
+
+CREATE TABLE IF NOT EXISTS proposition_cores (
+    proposition_id INTEGER PRIMARY KEY REFERENCES propositions(id) ON DELETE CASCADE,
+    head_claim_id INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    centre BLOB NOT NULL
+);
+
 -- Sentence embeddings of claims (all-MiniLM-L6-v2, unit length, float16), computed once and reused by linking and `check`;
 -- `meaning_hash` is of the text embedded, so a vector is remade when what a claim is read as changes.
 CREATE TABLE IF NOT EXISTS claim_vectors (
