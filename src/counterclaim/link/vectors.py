@@ -46,25 +46,42 @@ def stored_vectors(ledger: Ledger, claim_ids: list[int] | None = None) -> tuple[
 
 
 def all_vectors(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
-    """(claim ids, float16 vectors) of every stored vector, from the packed blocks, packing them first when they are stale."""
+    """(claim ids, float16 vectors) of every stored vector: the packed blocks, then the vectors of claims added since,
+    which are packed once there is a block of them; every block is packed again when a packed vector changed."""
     version = int(ledger.db.execute("SELECT value FROM meta WHERE key = 'vectors_version'").fetchone()[0])
     blocks = ledger.db.execute("SELECT version, claim_ids, vectors FROM vector_blocks ORDER BY id").fetchall()
     if not blocks or any(row[0] != version for row in blocks):
         ids, vectors = stored_vectors(ledger)
-
-        def pack() -> None:
-            ledger.db.execute("DELETE FROM vector_blocks")
-            ledger.db.executemany(
-                "INSERT INTO vector_blocks (version, claim_ids, vectors) VALUES (?, ?, ?)",
-                [(version, ids[i : i + BLOCK].tobytes(), vectors[i : i + BLOCK].astype(np.float16).tobytes())
-                 for i in range(0, max(len(ids), 1), BLOCK)],
-            )
-
-        ledger.write(pack)
+        _pack(ledger, ids, vectors, version, again=True)
         return ids, vectors.astype(np.float16)
+    upto = int(ledger.db.execute("SELECT value FROM meta WHERE key = 'vectors_packed_upto'").fetchone()[0])
     ids = np.frombuffer(b"".join(row[1] for row in blocks), dtype=np.int64)
     vectors = np.frombuffer(b"".join(row[2] for row in blocks), dtype=np.float16).reshape(len(ids), DIMENSIONS)
-    return ids, vectors
+    tail = ledger.db.execute("SELECT claim_id, vector FROM claim_vectors WHERE claim_id > ? ORDER BY claim_id", (upto,)).fetchall()
+    if not tail:
+        return ids, vectors
+    tail_ids = np.fromiter((row[0] for row in tail), dtype=np.int64, count=len(tail))
+    tail_vectors = np.frombuffer(b"".join(row[1] for row in tail), dtype=np.float16).reshape(len(tail), DIMENSIONS)
+    if len(tail) >= BLOCK:
+        whole = len(tail) // BLOCK * BLOCK
+        _pack(ledger, tail_ids[:whole], tail_vectors[:whole], version, again=False)
+    return np.concatenate([ids, tail_ids]), np.concatenate([vectors, tail_vectors])
+
+
+def _pack(ledger: Ledger, ids: np.ndarray, vectors: np.ndarray, version: int, again: bool) -> None:
+    """Store these vectors (in claim order) as blocks: in place of all blocks (`again`), or after them."""
+
+    def pack() -> None:
+        if again:
+            ledger.db.execute("DELETE FROM vector_blocks")
+        ledger.db.executemany(
+            "INSERT INTO vector_blocks (version, claim_ids, vectors) VALUES (?, ?, ?)",
+            [(version, ids[i : i + BLOCK].astype(np.int64).tobytes(), vectors[i : i + BLOCK].astype(np.float16).tobytes())
+             for i in range(0, max(len(ids), 1), BLOCK)],
+        )
+        ledger.db.execute("UPDATE meta SET value = ? WHERE key = 'vectors_packed_upto'", (str(int(ids[-1]) if len(ids) else 0),))
+
+    ledger.write(pack)
 
 
 def unit_vectors(ledger: Ledger, units: list[ClaimUnit], progress: Callable[[int, int], None] | None = None) -> np.ndarray:

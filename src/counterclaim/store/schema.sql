@@ -228,7 +228,9 @@ CREATE TABLE IF NOT EXISTS claim_vectors (
 );
 
 -- The same vectors packed in blocks, for reading all of them at once (`check` on 100k claims reads ~25 rows,
--- not 100k); rebuilt when `vectors_version`, which every change to claim_vectors advances, has moved on.
+-- not 100k). Blocks hold the vectors of claims up to `vectors_packed_upto`, in claim order; the vectors of later
+-- claims (new ones) are read from claim_vectors until there are a block's worth, which is then packed after the
+-- others. A change to a packed vector advances `vectors_version`, and every block is packed again.
 CREATE TABLE IF NOT EXISTS vector_blocks (
     id INTEGER PRIMARY KEY,
     version INTEGER NOT NULL,
@@ -237,14 +239,21 @@ CREATE TABLE IF NOT EXISTS vector_blocks (
 );
 
 INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '0');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_packed_upto', '0');
 
-CREATE TRIGGER IF NOT EXISTS claim_vectors_ai AFTER INSERT ON claim_vectors BEGIN
+DROP TRIGGER IF EXISTS claim_vectors_ai;
+DROP TRIGGER IF EXISTS claim_vectors_au;
+DROP TRIGGER IF EXISTS claim_vectors_ad;
+CREATE TRIGGER claim_vectors_ai AFTER INSERT ON claim_vectors
+WHEN new.claim_id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'vectors_packed_upto') BEGIN
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
-CREATE TRIGGER IF NOT EXISTS claim_vectors_au AFTER UPDATE ON claim_vectors BEGIN
+CREATE TRIGGER claim_vectors_au AFTER UPDATE ON claim_vectors
+WHEN old.claim_id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'vectors_packed_upto') BEGIN
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
-CREATE TRIGGER IF NOT EXISTS claim_vectors_ad AFTER DELETE ON claim_vectors BEGIN
+CREATE TRIGGER claim_vectors_ad AFTER DELETE ON claim_vectors
+WHEN old.claim_id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'vectors_packed_upto') BEGIN
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'vectors_version';
 END;
 
