@@ -16,7 +16,8 @@ documents are embedded once and their copies take the same vectors. Before the l
 copied claim's clause read is its original's, and the stance pairs of that first link are read by a stand-in
 (numbers drawn from a hash of the pair): which pairs linking asks about depends on the claims and their
 vectors, not on the answers, so the relink after adding documents asks the real model exactly the pairs a
-ledger linked for real would ask, and is timed with it (the model loaded beforehand).
+ledger linked for real would ask, and is timed with it (the model loaded beforehand). The ledger is linked as
+one that grows: its first `--first` documents whole, then `--step` documents at a time linked into it.
 """
 
 from __future__ import annotations
@@ -92,13 +93,13 @@ def original(claim_id: str) -> str:
     return doc_id.rsplit("~", 1)[0] + "#" + where
 
 
-def give_vectors(ledger: Ledger, known: dict[str, bytes]) -> None:
-    """Store for every claim the vector of the claim it was copied from, embedding those not embedded before."""
+def give_vectors(ledger: Ledger, known: dict[str, bytes], documents: list[int] | None = None) -> None:
+    """Store for every claim (of these documents) the vector of the claim it was copied from, embedding those not embedded before."""
     from counterclaim.link.embeddings import embed
     from counterclaim.link.propositions import load_units
     from counterclaim.link.vectors import meaning_hash
 
-    units = load_units(ledger)
+    units = load_units(ledger, documents=documents)
     fresh = {original(u.record["claim_id"]): u.meaning for u in units if original(u.record["claim_id"]) not in known}
     keys = list(fresh)
     for start in range(0, len(keys), 512):
@@ -135,14 +136,14 @@ class CountingStance:
         return self.model.probabilities(pairs)
 
 
-def give_clauses(ledger: Ledger, known: dict[str, bool]) -> None:
-    """Store for every claim's text the clause read of the claim it was copied from, tagging those not tagged before."""
+def give_clauses(ledger: Ledger, known: dict[str, bool], documents: list[int] | None = None) -> None:
+    """Store for every claim's text (of these documents) the clause read of the claim it was copied from, tagging those not tagged before."""
     from counterclaim.link.checkable import clauses
     from counterclaim.link.propositions import load_units
     from counterclaim.link.reads import forget_other_models, text_key
 
     forget_other_models(ledger)
-    units = load_units(ledger)
+    units = load_units(ledger, documents=documents)
     fresh: dict[str, str] = {}
     for unit in units:
         key = original(unit.record["claim_id"])
@@ -152,6 +153,17 @@ def give_clauses(ledger: Ledger, known: dict[str, bool]) -> None:
         known[key] = clause
     rows = [(text_key(u.text), int(known[original(u.record["claim_id"])])) for u in units]
     ledger.write(lambda: ledger.db.executemany("INSERT OR REPLACE INTO clause_reads (key, value) VALUES (?, ?)", rows))
+
+
+def grow(ledger: Ledger, vectors: dict[str, bytes], clause_reads: dict[str, bool]) -> float:
+    """Link the documents stored since the last link, with their copied reads and stand-in stance reads; the seconds it took."""
+    from counterclaim.link.incremental import changes
+    from counterclaim.link.propositions import relink
+
+    added = changes(ledger)[0]
+    give_vectors(ledger, vectors, added)
+    give_clauses(ledger, clause_reads, added)
+    return timed(lambda: relink(ledger, model=StandInStance()))
 
 
 def timed(work) -> float:
@@ -168,10 +180,13 @@ def main() -> None:
     parser.add_argument("parts", type=Path)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--added", type=int, default=100)
+    parser.add_argument("--first", type=int, default=1000, help="documents linked whole first (default: 1000)")
+    parser.add_argument("--step", type=int, default=10000, help="then documents linked into the ledger at a time (default: 10000)")
     parser.add_argument("--measure", nargs="+", choices=MEASURES, default=list(MEASURES), help="the commands to time (default: all)")
     args = parser.parse_args()
     from counterclaim.link.check import check, prepare
     from counterclaim.link.fidelity import check_quotes
+    from counterclaim.link.incremental import changes
     from counterclaim.link.propositions import relink
 
     base = stories(args.parts)
@@ -195,6 +210,7 @@ def main() -> None:
             load_seconds = 0.0
             before: dict[str, float] = {}
             after: dict[str, float] = {}
+            first_link = 0.0
             with Ledger(db) as ledger:
                 for extraction in made:
                     batch.append(extraction)
@@ -202,22 +218,23 @@ def main() -> None:
                         load_seconds += timed(lambda batch=batch: ledger.store_many(batch))
                         loaded += len(batch)
                         batch = []
+                    if counting is not None and loaded < size and (loaded == args.first or (loaded - args.first) % args.step == 0):
+                        first_link += grow(ledger, vectors, clause_reads)  # linked as a ledger that grows is
                     if loaded == size:
                         break
-                give_vectors(ledger, vectors)
+                give_vectors(ledger, vectors, changes(ledger)[0] if first_link else None)
                 for name in measured:
                     before[name] = timed(lambda name=name: steps[name](ledger))
                 if counting is not None:
-                    give_clauses(ledger, clause_reads)
-                    first_link = timed(lambda: relink(ledger, model=StandInStance()))
+                    first_link += grow(ledger, vectors, clause_reads)
                 added = [next(made) for _ in range(args.added)]
                 add_seconds = timed(lambda added=added: ledger.store_many(added))
                 for name in measured:
                     after[name] = timed(lambda name=name: steps[name](ledger))
                 if counting is not None:
                     counting.read = 0
-                    after["contested"] = timed(lambda: relink(ledger, model=counting))
-                    again = timed(lambda: relink(ledger, model=counting))
+                    after["contested"] = timed(lambda: relink(ledger, model=counting, contested_only=True))
+                    again = timed(lambda: relink(ledger, model=counting, contested_only=True))
                 counts = ledger.counts()
             costs.append((size, add_seconds + sum(after.values())))
             line = [f"{size:7d} documents ({counts['claims']} claims): bulk load {size / load_seconds:.0f} documents/s"]
