@@ -106,14 +106,20 @@ def _text_candidates(ledger: Ledger, statement: str) -> list[int]:
 
 
 def prepare(ledger: Ledger, progress=None) -> int:
-    """Embed and store the claims that have no vector yet; how many there were. Only those claims are loaded, so that
-    a grown ledger costs what its new claims cost (a vector whose claim reads differently is remade by `contested`)."""
+    """Embed and store the claims that have no vector yet; how many there were. Only claims added since the last
+    `prepare` are looked at and only those without a vector loaded, so that a grown ledger costs what its new claims
+    cost (a vector whose claim reads differently is remade by `contested`)."""
+    row = ledger.db.execute("SELECT value FROM meta WHERE key = 'prepared_upto'").fetchone()
+    upto = int(row[0]) if row else 0  # claims up to this one were embedded by an earlier `prepare`: only later ones are looked at
+    last = ledger.db.execute("SELECT max(id) FROM claims").fetchone()[0] or 0
     without = {row[0] for row in ledger.db.execute(
-        "SELECT c.id FROM claims c LEFT JOIN claim_vectors v ON v.claim_id = c.id WHERE v.claim_id IS NULL AND c.mode != 'question'"
+        "SELECT c.id FROM claims c LEFT JOIN claim_vectors v ON v.claim_id = c.id WHERE c.id > ? AND v.claim_id IS NULL AND c.mode != 'question'",
+        (upto,),
     )}
     missing = load_units(ledger, without) if without else []
     if missing:
         unit_vectors(ledger, missing, progress)
+    ledger.write(lambda: ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('prepared_upto', ?)", (str(last),)))
     return len(missing)
 
 

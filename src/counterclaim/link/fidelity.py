@@ -17,18 +17,24 @@ import difflib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from counterclaim.nlp.english_model import stop_words
+from counterclaim.link.passages import (
+    PASSAGE,
+    SENTENCE,
+    Passage,
+    PassageIndex,
+    Postings,  # noqa: F401  (the in-memory form of the index's filter, as tests use it)
+    Words,
+    content_words,
+    words_a_match_may_miss,
+)
 from counterclaim.store import Ledger
 
-WORD = re.compile(r"[\w'\u2019]+|%")
-SENTENCE_END = re.compile(r"(?<=[.?!])[\"\u201d']?\s+")
 NEAR_MIN_COVERAGE = 0.6
 QUOTE_PARAPHRASE_MIN = 0.75
 INDIRECT_LINK_MIN = 0.65
@@ -41,52 +47,6 @@ MEANING_WORDS = {
     "not", "n't", "never", "nothing", "nobody", "deny", "denied", "denies", "confirm", "confirmed", "confirms",
     "reject", "rejected", "accept", "accepted", "always", "only",
 }
-
-
-@dataclass(slots=True)
-class Words:
-    """A text's words, normalised for comparison, with their character offsets."""
-
-    words: list[str]
-    offsets: list[tuple[int, int]]
-
-    @classmethod
-    def of(cls, text: str, base: int = 0) -> Words:
-        words, offsets = [], []
-        for m in WORD.finditer(text):
-            word = m.group(0).lower().replace("\u2019", "'")
-            words.append(word)
-            offsets.append((base + m.start(), base + m.end()))
-        return cls(words, offsets)
-
-
-@dataclass(slots=True)
-class Passage:
-    """A stretch of a stored document that a quote may come from: a transcript turn or a paragraph."""
-
-    document_id: int
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    speaker_id: int | None
-    is_turn: bool
-    words: Words = field(init=False)
-    vocabulary: frozenset[str] = field(init=False)
-    number: int = field(init=False, default=-1)  # its place among the checker's passages, turns first
-
-    def __post_init__(self) -> None:
-        self.words = Words.of(self.text, self.start)
-        self.vocabulary = frozenset(self.words.words)
-
-    def sentences(self) -> list[tuple[int, int, str]]:
-        out, at = [], 0
-        for piece in SENTENCE_END.split(self.text):
-            index = self.text.find(piece, at)
-            if piece.strip():
-                out.append((self.start + index, self.start + index + len(piece), piece.strip()))
-            at = index + len(piece)
-        return out
 
 
 @dataclass(slots=True)
@@ -141,11 +101,6 @@ def changes_meaning(edits: list[dict[str, str]]) -> bool:
     return False
 
 
-def content_words(words: list[str]) -> set[str]:
-    stops = stop_words()
-    return {w for w in words if w not in stops and not w.isdigit()}
-
-
 def shared_content(claim: list[str], source: list[str]) -> float:
     """Share of the claim's content words that the source uses too."""
     mine = content_words(claim)
@@ -160,32 +115,6 @@ def quoted_text(text: str, start: int, end: int) -> str:
 def reported_text(record: dict[str, Any]) -> str:
     """An indirect claim's content as it is compared with what the speaker said: without a leading `that`."""
     return re.sub(r"^that\s+", "", record["content"]["text"])
-
-
-class Postings:
-    """Which items (passages, sentences) hold each word: what a quote is compared with is found by its rarest words, not by
-    reading every passage of the ledger."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, list[int]] = defaultdict(list)
-
-    def add(self, item: int, words: Iterable[str]) -> None:
-        for word in set(words):
-            self.items[word].append(item)
-
-    def holding(self, words: set[str], may_miss: int, extra: int = 2) -> set[int]:
-        """The items that lack at most `may_miss` of `words`, as far as the rarest `may_miss + 1 + extra` of them tell: an item
-        lacking more of those lacks more of `words`. So a threshold on shared words becomes an exact filter that reads
-        only the postings of rare words."""
-        rarest = sorted(words, key=lambda w: (len(self.items.get(w, ())), w))[: may_miss + 1 + extra]
-        hits = Counter(item for word in rarest for item in self.items.get(word, ()))
-        needed = max(1, len(rarest) - may_miss)  # and at least one: an item sharing no word shares no share of them
-        return {item for item, n in hits.items() if n >= needed}
-
-
-def words_a_match_may_miss(total: int, share: float) -> int:
-    """How many of `total` words a text can lack and still hold `share` of them."""
-    return next(missing for missing in range(total, -1, -1) if (total - missing) >= share * total - 1e-9)
 
 
 def best_window(quote: list[str], passage: Words) -> tuple[float, int, int]:
@@ -206,106 +135,92 @@ def best_window(quote: list[str], passage: Words) -> tuple[float, int, int]:
 
 
 class FidelityChecker:
-    """Checks every quotation and indirect claim of the ledger against the other documents (latest versions only: an earlier
-    version of the same article is not where its quotes came from)."""
+    """Checks quotations and indirect claims of the ledger against the other documents (latest versions only: an earlier
+    version of the same article is not where its quotes came from), reading only the passages that can match."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, index: PassageIndex | None = None) -> None:
         self.ledger = ledger
-        self.documents = {r["id"]: r for r in ledger.db.execute("SELECT id, doc_id, text, transcript_start FROM documents WHERE latest = 1")}
-        self.turns = self._turn_passages()
-        self.paragraphs = self._paragraph_passages()
-        self.passages = self.turns + self.paragraphs
-        self.passage_words = Postings()
-        for number, passage in enumerate(self.passages):
-            passage.number = number
-            self.passage_words.add(number, passage.words.words)
-        self.turn_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        self.turn_speakers = {p.speaker_id for p in self.turns if p.speaker_id is not None}
-        for passage in self.turns:
-            self.turn_spans[passage.document_id].append((passage.start, passage.end))
-        # The sentences of the turns, for paraphrases: found by their content words, embedded once, when first a candidate.
-        self.sentences = [(p, s, e, t) for p in self.turns for s, e, t in p.sentences()]
-        self.sentence_content = [content_words(Words.of(text).words) for _, _, _, text in self.sentences]
-        self.sentence_words = Postings()
-        for number, words in enumerate(self.sentence_content):
-            self.sentence_words.add(number, words)
+        if index is None:
+            index = PassageIndex(ledger)
+            index.update()
+        self.index = index
+        self.turn_speakers = index.turn_speakers()
+        self.keys: dict[int, list[tuple[str, str, int, int]]] = {}  # claim -> (kind, word, part, needed) of its quotes' rarest words
+        self._turn_spans: dict[int, list[tuple[int, int]]] = {}
         self._quotes_of: dict[int, list[tuple[int, int]]] = {}
         self._sentence_vectors: dict[int, Any] = {}
         self._paraphrases: list[tuple[QuoteCheck, str, float, list[int]]] = []
 
-    def _turn_passages(self) -> list[Passage]:
-        passages = []
-        rows = self.ledger.db.execute(
-            "SELECT document_id, start, end FROM turns WHERE document_id IN (SELECT id FROM documents WHERE latest = 1) ORDER BY document_id, start"
-        )
-        for row in rows:
-            text = self.documents[row["document_id"]]["text"][row["start"] : row["end"]]
-            speaker = self.ledger.db.execute(
-                "SELECT speaker_id FROM claims WHERE document_id = ? AND mode IN ('turn', 'question')"
-                " AND content_start >= ? AND content_start < ? LIMIT 1",
-                (row["document_id"], row["start"], row["end"]),
-            ).fetchone()
-            doc_id = self.documents[row["document_id"]]["doc_id"]
-            passages.append(Passage(row["document_id"], doc_id, row["start"], row["end"], text, speaker[0] if speaker else None, True))
-        return passages
-
-    def _paragraph_passages(self) -> list[Passage]:
-        passages = []
-        for document_id, document in self.documents.items():
-            text = document["text"]
-            limit = document["transcript_start"] if document["transcript_start"] is not None else len(text)
-            for m in re.finditer(r"[^\n]+", text[:limit]):
-                passages.append(Passage(document_id, document["doc_id"], m.start(), m.end(), m.group(0), None, False))
-        return passages
+    def _text(self, document_id: int) -> str:
+        return self.index.document(document_id)["text"]
 
     def _in_turn(self, document_id: int, offset: int) -> bool:
-        return any(start <= offset < end for start, end in self.turn_spans.get(document_id, ()))
+        if document_id not in self._turn_spans:
+            self._turn_spans[document_id] = self.index.turn_spans(document_id)
+        return any(start <= offset < end for start, end in self._turn_spans[document_id])
 
     def _candidates(self, document_id: int, speaker_id: int | None, quote: list[str]) -> list[list[Passage]]:
         """Where to look, in order: the speaker's turns, all turns, the other documents' paragraphs; of each, only the
-        passages that could hold most of the quote's words (see `Postings.holding`)."""
+        passages that could hold most of the quote's words (see `passages.holding_by`)."""
         may_miss = words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE)
-        found = [self.passages[n] for n in sorted(self.passage_words.holding(set(quote), may_miss))]
+        found = self.index.passages(self.index.holding(PASSAGE, set(quote), may_miss))
         own = [p for p in found if p.is_turn and speaker_id is not None and p.speaker_id == speaker_id]
         others = [p for p in found if p.is_turn and not (speaker_id is not None and p.speaker_id == speaker_id)]
         paragraphs = [p for p in found if not p.is_turn and p.document_id != document_id]
         return [group for group in (own, others, paragraphs) if group]
 
-    @cached_property
-    def quoting_rows(self) -> list[Any]:
-        """The claims that quote or report (of the latest versions), in the order findings are listed."""
+    def quoting_rows(self, only: Collection[int] | None = None) -> list[Any]:
+        """The claims that quote or report (of the latest versions; or those of `only`), in the order findings are listed."""
+        chosen = f" AND c.id IN ({','.join(str(int(i)) for i in only)})" if only is not None else ""
         return self.ledger.db.execute(
             "SELECT c.id, c.claim_id, c.document_id, c.speaker_id, c.mode, c.record, s.name FROM claims c"
             " JOIN documents d ON d.id = c.document_id AND d.latest = 1"
-            " LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.mode IN ('direct', 'mixed', 'indirect')"
+            f" LEFT JOIN speakers s ON s.id = c.speaker_id WHERE c.mode IN ('direct', 'mixed', 'indirect'){chosen}"
             " ORDER BY c.document_id, c.content_start, c.id"
         ).fetchall()
 
-    def check_all(self, only: set[int] | None = None) -> list[QuoteCheck]:
-        """Checks for every quotation and linkable indirect claim in the ledger (or of the claims `only` names)."""
+    def check_all(self, only: Collection[int] | None = None) -> list[QuoteCheck]:
+        """Checks for every quotation and linkable indirect claim in the ledger (or of the claims `only` names); the rarest
+        words of each quotation read are kept in `keys`."""
         checks: list[QuoteCheck] = []
-        rows = [row for row in self.quoting_rows if only is None or row["id"] in only]
-        for row in rows:
+        for row in self.quoting_rows(only):
             record = json.loads(row["record"])
             spans = [tuple(s) for s in record["content"]["spans"]]
             if self._in_turn(row["document_id"], spans[0][0]):
                 continue  # transcripts are the sources, not the quoters
             if row["mode"] == "indirect":
+                self._keep_keys(row["id"], [reported_text(record)])
                 check = self._link_indirect(row, record, spans)
                 if check is not None:
                     checks.append(check)
                 continue
-            for start, end in self._quotes_of_claim(row["document_id"], spans):
+            quotes = self._quotes_of_claim(row["document_id"], spans)
+            self._keep_keys(row["id"], [quoted_text(self._text(row["document_id"]), start, end) for start, end in quotes])
+            for start, end in quotes:
                 checks.append(self._check_quote(row, start, end))
         self._read_paraphrases()
         return [c for c in checks if c.mode != "indirect" or c.status != "not found"]  # an indirect claim is listed when linked
+
+    def _keep_keys(self, claim: int, parts: list[str]) -> None:
+        """Each part's rarest words, as the index's filters take them (`holding_by`): a passage or sentence that may match
+        the part holds `needed` of them, so a new document's passages find the stored quotes they may change."""
+        keys = []
+        for number, part in enumerate(parts):
+            words = Words.of(part).words
+            for kind, chosen, share in ((PASSAGE, set(words), NEAR_MIN_COVERAGE), (SENTENCE, content_words(words), MIN_SHARED_CONTENT_WORDS)):
+                if not chosen:
+                    continue
+                may_miss = words_a_match_may_miss(len(words) if kind == PASSAGE else len(chosen), share)
+                rarest = self.index.rarest(kind, chosen, may_miss + 1 + KEY_EXTRA)
+                keys.extend((kind, word, number, max(1, len(rarest) - may_miss)) for word in rarest)
+        self.keys[claim] = keys
 
     def _quotes_of_claim(self, document_id: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The quoted stretches of a claim's content: where its document's quotation marks and its spans overlap."""
         if document_id not in self._quotes_of:
             from counterclaim.nlp.quotes import find_quotes  # a spaCy component's module: spaCy starts only when quotes are read
 
-            self._quotes_of[document_id] = find_quotes(self.documents[document_id]["text"])
+            self._quotes_of[document_id] = find_quotes(self._text(document_id))
         return self._quoted_parts(spans, self._quotes_of[document_id])
 
     @staticmethod
@@ -319,12 +234,12 @@ class FidelityChecker:
         return parts
 
     def _check_quote(self, row: Any, start: int, end: int) -> QuoteCheck:
-        quote_text = quoted_text(self.documents[row["document_id"]]["text"], start, end)
+        quote_text = quoted_text(self._text(row["document_id"]), start, end)
         quote = Words.of(quote_text).words
-        check = QuoteCheck(row["id"], row["claim_id"], self.documents[row["document_id"]]["doc_id"], row["name"],
+        check = QuoteCheck(row["id"], row["claim_id"], self.index.document(row["document_id"])["doc_id"], row["name"],
                            quote_text, start, end, "not found", mode=row["mode"])
         if len(quote) < MIN_QUOTE_WORDS:  # too short to judge by likeness: only the speaker's exact words count
-            own = [p for p in self.turns if row["speaker_id"] is not None and p.speaker_id == row["speaker_id"]]
+            own = self.index.turns_of(row["speaker_id"]) if row["speaker_id"] is not None else []
             for passage in own:
                 words = passage.words
                 for i in range(len(words.words) - len(quote) + 1):
@@ -374,7 +289,7 @@ class FidelityChecker:
         text = reported_text(record)
         if len(Words.of(text).words) < MIN_QUOTE_WORDS:
             return None
-        check = QuoteCheck(row["id"], row["claim_id"], self.documents[row["document_id"]]["doc_id"], row["name"],
+        check = QuoteCheck(row["id"], row["claim_id"], self.index.document(row["document_id"])["doc_id"], row["name"],
                            text, spans[0][0], spans[-1][1], "not found", mode="indirect")
         return self._paraphrase(check, row, text, INDIRECT_LINK_MIN, own_turns_only=True)
 
@@ -389,9 +304,8 @@ class FidelityChecker:
         mine = content_words(claim_words)
         # only sentences sharing enough of the claim's content words can pass `anchored` below: the others are never read
         may_miss = words_a_match_may_miss(len(mine), MIN_SHARED_CONTENT_WORDS)
-        numbers = [
-            n for n in sorted(self.sentence_words.holding(mine, may_miss)) if not own_only or self.sentences[n][0].speaker_id == speaker
-        ]
+        found = self.index.sentences(self.index.holding(SENTENCE, mine, may_miss))
+        numbers = sorted((n for n, sentence in found.items() if not own_only or sentence[0].speaker_id == speaker), key=self.index.sentence_order)
         if numbers:
             self._paraphrases.append((check, text, threshold, numbers))
         return check
@@ -402,10 +316,11 @@ class FidelityChecker:
 
         queued, self._paraphrases = self._paraphrases, []
         missing = sorted({n for *_, numbers in queued for n in numbers} - set(self._sentence_vectors))
-        self._sentence_vectors.update(zip(missing, embed([self.sentences[n][3] for n in missing]), strict=True))
+        known = self.index.sentences(missing)
+        self._sentence_vectors.update(zip(missing, embed([known[n][3] for n in missing]), strict=True))
         for (check, text, threshold, numbers), vector in zip(queued, embed([text for _, text, _, _ in queued]), strict=True):
             claim_words = Words.of(text).words
-            sentences = [self.sentences[n] for n in numbers]
+            sentences = list(self.index.sentences(numbers).values())
             scores = np.array([self._sentence_vectors[n] for n in numbers]) @ vector
             anchored = [shared_content(claim_words, Words.of(t).words) >= MIN_SHARED_CONTENT_WORDS for _, _, _, t in sentences]
             scores = scores * anchored
@@ -413,7 +328,7 @@ class FidelityChecker:
             if scores[best] < threshold:
                 continue
             passage, start, end, _ = sentences[best]
-            words = Words.of(self.documents[passage.document_id]["text"][start:end], start)
+            words = Words.of(self._text(passage.document_id)[start:end], start)
             coverage, w_start, w_end = best_window(claim_words, words)
             if coverage > 0:  # compare with the words that correspond, not the whole sentence
                 start, end = words.offsets[w_start][0], words.offsets[w_end - 1][1]
@@ -423,78 +338,84 @@ class FidelityChecker:
             check.changed = changes_meaning(check.differences)
             self._set_match(check, passage, start, end)
 
-    def affected(self, documents: set[int], speakers: set[int], matched: set[int]) -> set[int]:
-        """The claims whose findings may differ from the stored ones since the ledger last held only `documents`, with
-        `speakers` heard in its transcripts: claims of new documents, claims of a speaker who came to be (or ceased
-        to be) heard in a transcript, `matched` claims whose match was in a document now gone or replaced by a new
-        version, and claims for which a passage or transcript sentence of a new document is a candidate. The others
-        would be read against the same candidates as before, so their findings stand."""
-        new = set(self.documents) - documents
-        heard = self.turn_speakers ^ speakers
-        passages, sentences = Postings(), Postings()
-        for passage in self.passages:
-            if passage.document_id in new:
-                passages.add(passage.number, passage.words.words)
-        for number, (passage, _, _, _) in enumerate(self.sentences):
-            if passage.document_id in new:
-                sentences.add(number, self.sentence_content[number])
+    def affected(self, added: list[int], speakers: set[int], matched: set[int]) -> set[int]:
+        """The claims whose findings may differ from the stored ones since the documents `added` came (and others were
+        replaced), when `speakers` were heard in transcripts: claims of the new documents, claims of a speaker who came
+        to be (or ceased to be) heard in a transcript, `matched` claims whose match was in a document now gone or
+        replaced, and claims for which a passage or transcript sentence of a new document is a candidate (it holds
+        enough of a quote's stored rarest words). The others would be read against the same candidates as before, so
+        their findings stand; none is read to find this."""
         found = set(matched)
-        for row in self.quoting_rows:
-            if row["document_id"] in new or (row["speaker_id"] is not None and row["speaker_id"] in heard):
-                found.add(row["id"])
-                continue
-            if not new:
-                continue
-            record = json.loads(row["record"])
-            if row["mode"] == "indirect":
-                parts = [reported_text(record)]
-            else:
-                text = self.documents[row["document_id"]]["text"]
-                spans = [tuple(s) for s in record["content"]["spans"]]
-                parts = [quoted_text(text, s, e) for s, e in self._quotes_of_claim(row["document_id"], spans)]
-            for part in parts:
-                words = Words.of(part).words
-                mine = content_words(words)
-                if passages.holding(set(words), words_a_match_may_miss(len(words), NEAR_MIN_COVERAGE)) or (
-                    mine and sentences.holding(mine, words_a_match_may_miss(len(mine), MIN_SHARED_CONTENT_WORDS))
+        heard = sorted(self.turn_speakers ^ speakers)
+        for column, values in (("c.document_id", added), ("c.speaker_id", heard)):
+            for start in range(0, len(values), CHUNK):
+                chunk = ",".join(str(int(v)) for v in values[start : start + CHUNK])
+                found.update(row[0] for row in self.ledger.db.execute(
+                    f"SELECT c.id FROM claims c WHERE c.mode IN ('direct', 'mixed', 'indirect') AND {column} IN ({chunk})"))
+        for kind in (PASSAGE, SENTENCE):
+            items = self.index.in_documents(kind, added)
+            vocabulary = sorted(set().union(*items.values())) if items else []
+            keyed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # word -> (claim, part, needed)
+            for start in range(0, len(vocabulary), CHUNK):
+                chunk = vocabulary[start : start + CHUNK]
+                for word, claim, part, needed in self.ledger.db.execute(
+                    f"SELECT word, claim_id, part, needed FROM quote_keys WHERE kind = ? AND word IN ({','.join('?' * len(chunk))})",
+                    (kind, *chunk),
                 ):
-                    found.add(row["id"])
-                    break
+                    keyed[word].append((claim, part, needed))
+            for words in items.values():
+                hits = Counter((claim, part, needed) for word in words for claim, part, needed in keyed.get(word, ()))
+                found.update(claim for (claim, _, needed), n in hits.items() if n >= needed)
         return found
 
     def _set_match(self, check: QuoteCheck, passage: Passage, start: int, end: int) -> None:
         check.match_document_id = passage.document_id
         check.match_doc_id = passage.doc_id
         check.match_start, check.match_end = start, end
-        check.match_text = self.documents[passage.document_id]["text"][start:end]
+        check.match_text = self._text(passage.document_id)[start:end]
 
 
-# What the stored findings were computed from: the documents (latest versions) and the speakers heard in transcripts.
+# What the stored findings were computed from: the generation of the passage index, and the speakers heard in transcripts.
 STATE_KEY = "quote_checks_state"
+KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
+CHUNK = 500
 
 
 def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
     """Every quotation's finding, stored: only the claims whose findings may have changed since the last check (see
-    `FidelityChecker.affected`) are checked again, so that a ledger grown by a few documents costs a few documents'
-    checks; the first check, or one after the stored findings went missing, checks everything. With no document
-    added or replaced since the last check, the stored findings are read back without reading any document."""
+    `FidelityChecker.affected`) are checked again, reading only the passages they may match, so that a ledger grown
+    by a few documents costs a few documents' checks whatever its size; the first check, or one after the stored
+    findings went missing, checks everything. With no document added or replaced since the last check, the stored
+    findings are read back without reading any document."""
+    index = PassageIndex(ledger)
+    generation = index.update()
     stored = ledger.db.execute("SELECT value FROM meta WHERE key = ?", (STATE_KEY,)).fetchone()
     state = json.loads(stored[0]) if stored is not None else None
-    if state is not None and state["documents"] == ledger.latest_documents():
+    if state is not None and state.get("generation") == generation:
         return stored_checks(ledger)
-    checker = FidelityChecker(ledger)
-    if state is None:
-        redo = {row["id"] for row in checker.quoting_rows}
-    else:
-        gone = set(state["documents"]) - set(checker.documents)
-        matched = {r[0] for r in ledger.db.execute("SELECT claim_id, match_document_id FROM quote_checks") if r[1] in gone}
-        redo = checker.affected(set(state["documents"]), set(state["speakers"]), matched)
+    checker = FidelityChecker(ledger, index)
+    gone: list[int] = []
+    redo: set[int] | None = None
+    if state is not None and "generation" in state:
+        added, gone = index.changes_since(state["generation"])
+        matched: set[int] = set()
+        for start in range(0, len(gone), CHUNK):
+            chunk = ",".join(str(int(d)) for d in gone[start : start + CHUNK])
+            matched.update(r[0] for r in ledger.db.execute(f"SELECT claim_id FROM quote_checks WHERE match_document_id IN ({chunk})"))
+        redo = checker.affected(added, set(state["speakers"]), matched)
     checks = checker.check_all(only=redo)
-    current = {row["id"] for row in checker.quoting_rows}
 
     def store() -> None:
-        stale = [(claim,) for (claim,) in ledger.db.execute("SELECT DISTINCT claim_id FROM quote_checks") if claim in redo or claim not in current]
-        ledger.db.executemany("DELETE FROM quote_checks WHERE claim_id = ?", stale)
+        if redo is None:
+            ledger.db.execute("DELETE FROM quote_checks")
+            ledger.db.execute("DELETE FROM quote_keys")
+        else:
+            stale = sorted(redo)
+            for start in range(0, len(gone), CHUNK):  # the findings of replaced versions go with them
+                chunk = ",".join(str(int(d)) for d in gone[start : start + CHUNK])
+                stale += [r[0] for r in ledger.db.execute(f"SELECT id FROM claims WHERE document_id IN ({chunk})")]
+            for table in ("quote_checks", "quote_keys"):
+                ledger.db.executemany(f"DELETE FROM {table} WHERE claim_id = ?", [(claim,) for claim in stale])
         ledger.db.executemany(
             "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
             " match_start, match_end, match_text, differences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -504,7 +425,11 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
                 for c in checks
             ],
         )
-        computed_from = {"documents": sorted(checker.documents), "speakers": sorted(checker.turn_speakers)}
+        ledger.db.executemany(
+            "INSERT OR IGNORE INTO quote_keys (kind, word, claim_id, part, needed) VALUES (?, ?, ?, ?, ?)",
+            [(kind, word, claim, part, needed) for claim, keys in checker.keys.items() for kind, word, part, needed in keys],
+        )
+        computed_from = {"generation": generation, "speakers": sorted(checker.turn_speakers)}
         ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STATE_KEY, json.dumps(computed_from)))
 
     ledger.write(store)

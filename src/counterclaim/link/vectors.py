@@ -89,7 +89,12 @@ def unit_vectors(ledger: Ledger, units: list[ClaimUnit], progress: Callable[[int
     from counterclaim.link.embeddings import embed
 
     ids, stored = stored_vectors(ledger, [u.id for u in units])
-    hashes = dict(ledger.db.execute("SELECT claim_id, meaning_hash FROM claim_vectors").fetchall()) if len(ids) else {}
+    hashes: dict[int, str] = {}
+    wanted = [int(i) for i in ids]
+    for start in range(0, len(wanted), CHUNK):  # of these claims only: not a read of every stored vector's hash
+        chunk = wanted[start : start + CHUNK]
+        hashes.update(ledger.db.execute(
+            f"SELECT claim_id, meaning_hash FROM claim_vectors WHERE claim_id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
     found = {int(i): row for i, row in zip(ids, stored, strict=True)}
     missing = [u for u in units if u.id not in found or hashes.get(u.id) != meaning_hash(u.meaning)]
     for start in range(0, len(missing), CHUNK):

@@ -38,7 +38,8 @@ VERDICTS = ("true", "false", "misleading", "unresolved")
 # restates its proposition, so that `contested` reads what linking stored; version 6 keeps users' verdicts; version 7 who discredits whom;
 # version 8 indexes the names speakers went by per document (finding who a claim discredits read them all once per document);
 # version 9 records what the last link covered (documents, claims' words, propositions' cores), so that linking adds only what
-# is new: a version-8 ledger is linked whole once more, by the next command that links.
+# is new, and indexes the passages quotes may come from: a version-8 ledger is linked whole once more, by the next command that
+# links, and its quotes checked again by the next `quotes`.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
@@ -47,7 +48,7 @@ MIGRATIONS = {
     "5": "",
     "6": "",
     "7": "",
-    "8": "DELETE FROM meta WHERE key = 'linked_state';",
+    "8": "DELETE FROM meta WHERE key IN ('linked_state', 'quote_checks_state');",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
 ADDED_COLUMNS = {

@@ -134,6 +134,48 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     UNIQUE (claim_id, quote_start)
 );
 
+-- Where quotes may come from (link/passages.py): the transcript turns and paragraphs of the latest documents and the
+-- sentences of the turns, each indexed by its words (contentless full-text tables over the words as quote checking
+-- spells them; `*_vocabulary` counts how many hold each word); the documents indexed, with the generation of the
+-- index that added (or dropped) each; and the rarest words of each checked quotation (`needed` of them must be in
+-- one passage or sentence for it to be a candidate), by which a new passage finds the stored quotes it may match.
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    speaker_id INTEGER,
+    is_turn INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
+CREATE INDEX IF NOT EXISTS passages_speaker ON passages(speaker_id, is_turn);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY,
+    passage_id INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_words USING fts5(words, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '''%_'");
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocabulary USING fts5vocab(passage_words, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS sentence_words USING fts5(words, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '''%_'");
+CREATE VIRTUAL TABLE IF NOT EXISTS sentence_vocabulary USING fts5vocab(sentence_words, 'row');
+CREATE TABLE IF NOT EXISTS indexed_documents (
+    document_id INTEGER PRIMARY KEY,
+    added INTEGER NOT NULL,
+    dropped INTEGER
+);
+CREATE TABLE IF NOT EXISTS quote_keys (
+    kind TEXT NOT NULL CHECK (kind IN ('passage', 'sentence')),
+    word TEXT NOT NULL,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    part INTEGER NOT NULL,
+    needed INTEGER NOT NULL,
+    PRIMARY KEY (kind, word, claim_id, part)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS quote_keys_claim ON quote_keys(claim_id);
+CREATE INDEX IF NOT EXISTS quote_checks_match ON quote_checks(match_document_id);
+
 -- Propositions keep their ids when the ledger is relinked (AUTOINCREMENT: an id once retired is never reused),
 -- so that verdicts and shared links to them stay valid.
 CREATE TABLE IF NOT EXISTS propositions (
