@@ -138,3 +138,26 @@ def test_a_ledger_with_no_new_documents_reads_no_document_again(tmp_path, extrac
 
         monkeypatch.setattr(FidelityChecker, "__init__", reads_documents)
         assert [c.to_json() for c in check_quotes(ledger)] == [c.to_json() for c in first]
+
+
+def test_a_grown_ledger_reads_only_the_documents_whose_passages_a_quote_may_match(tmp_path, extractor, monkeypatch):
+    """Checking again after a new document reads the new document and the documents of candidate passages, not the ledger."""
+    from counterclaim.link.passages import PassageIndex
+
+    unrelated = [fixture_path("speakers_hard.txt"), *sorted((fixture_path("kessel_bridge") / "docs").glob("*.txt"))]
+    with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), *unrelated) as ledger:
+        check_quotes(ledger)
+        for extraction in extractor.extract([read_document(fixture_path("dam_interview.txt"))]):
+            ledger.add(extraction)
+        read: set[str] = set()
+        real = PassageIndex.document
+
+        def noting(self, document_id):
+            row = real(self, document_id)
+            read.add(row["doc_id"])
+            return row
+
+        monkeypatch.setattr(PassageIndex, "document", noting)
+        grown = check_quotes(ledger)
+    assert any(c.status == "verbatim" and c.match_doc_id == "dam_interview" for c in grown)
+    assert read == {"dam_article", "dam_interview"}  # the Kessel bridge and the town's bridge were never read
