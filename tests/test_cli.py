@@ -104,6 +104,8 @@ def test_contested_json_lists_each_proposition_with_its_sides(tmp_path):
     assert all(len(p["claims"]) >= 2 for p in everything)
     again = json.loads(run("contested", "--db", db, "--format", "json").stdout)
     assert [(p["id"], p["proposition"]) for p in again] == [(p["id"], p["proposition"]) for p in propositions]  # ids survive a relink
+    whole = json.loads(run("contested", "--db", db, "--relink", "--format", "json").stdout)  # the same documents linked whole again
+    assert [(p["id"], p["proposition"], p["claims"]) for p in whole] == [(p["id"], p["proposition"], p["claims"]) for p in propositions]
 
 
 def test_check_lists_the_claims_on_a_statement_by_side(tmp_path):
