@@ -74,20 +74,23 @@ def test_seed_quotes_against_the_interview(tmp_path, extractor):
 
 
 def test_blocking_by_rare_words_never_drops_a_passage_that_could_match():
-    """Whatever the words, a passage holding `share` of a quote's words is among the candidates `Postings` gives."""
+    """Whatever the words, a passage holding `share` of a quote's words is among the candidates the index's filter gives."""
     import random
 
-    from counterclaim.link.fidelity import NEAR_MIN_COVERAGE, Postings, Words, best_window, words_a_match_may_miss
+    from counterclaim.link.fidelity import NEAR_MIN_COVERAGE, best_window
+    from counterclaim.link.passages import Words, holding_by, words_a_match_may_miss
 
     generator = random.Random(7)
     vocabulary = [f"w{n}" for n in range(40)]
     for _ in range(600):
         passages = [" ".join(generator.choices(vocabulary, k=generator.randint(1, 30))) for _ in range(20)]
-        postings = Postings()
+        postings: dict[str, set[int]] = {}
         for number, passage in enumerate(passages):
-            postings.add(number, Words.of(passage).words)
+            for word in Words.of(passage).words:
+                postings.setdefault(word, set()).add(number)
         quote = Words.of(" ".join(generator.choices(vocabulary[:15], k=generator.randint(1, 12)))).words
-        candidates = postings.holding(set(quote), words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE), extra=generator.randint(0, 5))
+        may_miss = words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE)
+        candidates = holding_by(set(quote), may_miss, lambda w: len(postings.get(w, ())), lambda w: postings.get(w, ()), generator.randint(0, 5))
         for number, passage in enumerate(passages):
             coverage, _, _ = best_window(quote, Words.of(passage))
             if coverage >= NEAR_MIN_COVERAGE:

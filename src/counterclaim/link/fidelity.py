@@ -28,7 +28,6 @@ from counterclaim.link.passages import (
     SENTENCE,
     Passage,
     PassageIndex,
-    Postings,  # noqa: F401  (the in-memory form of the index's filter, as tests use it)
     Words,
     content_words,
     words_a_match_may_miss,

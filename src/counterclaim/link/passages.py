@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,21 +89,9 @@ def words_a_match_may_miss(total: int, share: float) -> int:
     return next(missing for missing in range(total, -1, -1) if (total - missing) >= share * total - 1e-9)
 
 
-class Postings:
-    """Which items (passages, sentences) hold each word, in memory: for tests and small sets."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, list[int]] = {}
-
-    def add(self, item: int, words: Iterable[str]) -> None:
-        for word in set(words):
-            self.items.setdefault(word, []).append(item)
-
-    def holding(self, words: set[str], may_miss: int, extra: int = 2) -> set[int]:
-        return holding_by(words, may_miss, lambda w: len(self.items.get(w, ())), lambda w: self.items.get(w, ()), extra)
-
-
-def holding_by(words: set[str], may_miss: int, count, items, extra: int = 2) -> set[int]:
+def holding_by(
+    words: set[str], may_miss: int, count: Callable[[str], int], items: Callable[[str], Iterable[int]], extra: int = 2,
+) -> set[int]:
     """The items that lack at most `may_miss` of `words`, as far as the rarest `may_miss + 1 + extra` of them tell: an item
     lacking more of those lacks more of `words`. So a threshold on shared words becomes an exact filter that reads
     only the postings of rare words (`count(word)` how many items hold it, `items(word)` which)."""

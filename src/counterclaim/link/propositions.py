@@ -31,9 +31,11 @@ a new proposition takes the id of the stored one that shares most of its
 claims.
 
 `relink` is what commands call: it reads the stored propositions back when no
-document came since the last link, and otherwise links again with every model
-read the ledger already holds (claim vectors, clause and stance reads:
-`vectors.py`, `reads.py`), so that only what is new is read.
+document came since the last link; links the documents that came since into
+the stored propositions (`incremental.py`); and links the whole ledger when it
+was never linked, or linked by other code or models, with every model read the
+ledger already holds (claim vectors, clause and stance reads: `vectors.py`,
+`reads.py`), so that only what is new is read.
 """
 
 from __future__ import annotations
