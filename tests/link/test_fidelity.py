@@ -90,8 +90,9 @@ def test_blocking_by_rare_words_never_drops_a_passage_that_could_match():
                 postings.setdefault(word, set()).add(number)
         quote = Words.of(" ".join(generator.choices(vocabulary[:15], k=generator.randint(1, 12)))).words
         may_miss = words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE)
-        held = postings
-        candidates = holding_by(set(quote), may_miss, lambda w, p=held: len(p.get(w, ())), lambda w, p=held: p.get(w, ()), generator.randint(0, 5))
+        candidates = holding_by(
+            set(quote), may_miss, lambda w, p=postings: len(p.get(w, ())), lambda w, p=postings: p.get(w, ()), generator.randint(0, 5)
+        )
         for number, passage in enumerate(passages):
             coverage, _, _ = best_window(quote, Words.of(passage))
             if coverage >= NEAR_MIN_COVERAGE:
