@@ -158,12 +158,12 @@ def give_clauses(ledger: Ledger, known: dict[str, bool], documents: list[int] | 
 def grow(ledger: Ledger, vectors: dict[str, bytes], clause_reads: dict[str, bool]) -> float:
     """Link the documents stored since the last link, with their copied reads and stand-in stance reads; the seconds it took."""
     from counterclaim.link.incremental import changes
-    from counterclaim.link.propositions import relink
+    from counterclaim.link.propositions import link_new
 
     added = changes(ledger)[0]
     give_vectors(ledger, vectors, added)
     give_clauses(ledger, clause_reads, added)
-    return timed(lambda: relink(ledger, model=StandInStance()))
+    return timed(lambda: link_new(ledger, model=StandInStance()))
 
 
 def timed(work) -> float:

@@ -170,6 +170,15 @@ def relink_showing_progress(
     return propositions
 
 
+def link_showing_progress(ledger: Ledger, what: str) -> bool:
+    """`link_new` with a progress bar on stderr: what came since the last link linked and stored, nothing read back."""
+    from counterclaim.link.propositions import link_new
+
+    with progress_bar(None, what) as progress:
+        task = progress.add_task("link", total=None)
+        return link_new(ledger, lambda done, total: progress.update(task, completed=done, total=total))
+
+
 def emit(items: list, fmt: str, write_table: Callable[[list, TextIO], None]) -> None:
     """Records as a JSON list, or the table for reading."""
     if fmt == "json":

@@ -17,9 +17,9 @@ from counterclaim.cli.common import (
     add_input_options,
     error,
     extract_claims,
+    link_showing_progress,
     progress_bar,
     read_inputs,
-    relink_showing_progress,
     warn,
 )
 from counterclaim.ingest.text import DEFAULT_MAX_BYTES
@@ -114,11 +114,12 @@ def _link(ledger: Ledger) -> str:
     from counterclaim.store import LedgerBusyError
 
     try:
-        propositions = relink_showing_progress(ledger, "linking: embedding new claims, then reading new stances")
+        link_showing_progress(ledger, "linking: embedding new claims, then reading new stances")
     except LedgerBusyError as problem:
         error(f"{problem}; the documents stay stored: run `counterclaim contested --db {ledger.path}` later to link them")
         return ""
-    return f", {len(propositions)} propositions ({sum(p.contested for p in propositions)} contested)"
+    found, contested = ledger.db.execute("SELECT count(*), coalesce(sum(contested), 0) FROM propositions").fetchone()
+    return f", {found} propositions ({contested} contested)"
 
 
 def _load_batch(ledger: Ledger, folder: str, failures: list[str]) -> Loaded | None:

@@ -6,7 +6,18 @@ import argparse
 import json
 import sys
 
-from counterclaim.cli.common import DEFAULT_DB, EXIT_INPUT_ERROR, EXIT_OK, emit, error, open_ledger, progress_bar, relink_showing_progress, warn
+from counterclaim.cli.common import (
+    DEFAULT_DB,
+    EXIT_INPUT_ERROR,
+    EXIT_OK,
+    emit,
+    error,
+    link_showing_progress,
+    open_ledger,
+    progress_bar,
+    relink_showing_progress,
+    warn,
+)
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
@@ -102,7 +113,7 @@ def cmd_discredits(args: argparse.Namespace) -> int:
     if ledger is None:
         return EXIT_INPUT_ERROR
     with ledger:
-        relink_showing_progress(ledger, "linking new claims first (their sides name whom a refutation targets)")
+        link_showing_progress(ledger, "linking new claims first (their sides name whom a refutation targets)")
         edges = refresh(ledger)
     emit(edges, args.format, write_discredits)
     return EXIT_OK

@@ -985,14 +985,30 @@ def relink(
     ledger: Ledger, progress: Callable[[int, int], None] | None = None, model: StanceModel | None = None,
     whole: bool = False, contested_only: bool = False,
 ) -> tuple[list[Proposition], bool]:
-    """The ledger's propositions (or the contested ones) in id order, and whether anything was linked now.
+    """The ledger's propositions (or the contested ones) in id order, and whether anything was linked now (see `link_new`)."""
+    linked, propositions = _link_new(ledger, progress, model, whole)
+    if propositions is None:
+        return stored_propositions(ledger, contested_only), linked
+    propositions = [p for p in propositions if p.contested or not contested_only]
+    return sorted(propositions, key=lambda p: p.id), linked  # in id order, as they are read back
 
-    Read back when no document came since the last link; else the documents added or replaced since are linked
-    into the stored propositions (`incremental.py`: its cost is that of the new claims and their neighbours,
-    whatever the ledger's size); a ledger never linked, linked by other code or another stance model, or asked
-    to (`whole`), is linked whole, from stored claim vectors and stored reads, reading only what is new.
-    `model` reads stance pairs not stored (the shipped model by default).
-    """
+
+def link_new(
+    ledger: Ledger, progress: Callable[[int, int], None] | None = None, model: StanceModel | None = None, whole: bool = False,
+) -> bool:
+    """Link what came since the last link, storing what that gives; whether anything was linked. Nothing is read back:
+    for commands that store propositions and print none (`ingest`, the web app's jobs)."""
+    return _link_new(ledger, progress, model, whole)[0]
+
+
+def _link_new(
+    ledger: Ledger, progress: Callable[[int, int], None] | None, model: StanceModel | None, whole: bool,
+) -> tuple[bool, list[Proposition] | None]:
+    """Nothing when no document came since the last link; the documents that came since linked into the stored
+    propositions (`incremental.py`: its cost is that of the new claims and their neighbours, whatever the ledger's
+    size); or, for a ledger never linked, linked by other code or another stance model, or asked to (`whole`), the
+    whole ledger linked, from stored claim vectors and stored reads, reading only what is new (and its propositions).
+    `model` reads stance pairs not stored (the shipped model by default)."""
     from counterclaim.link import incremental
     from counterclaim.link.reads import StoredStance, stored_clauses
     from counterclaim.link.vectors import unit_vectors
@@ -1000,8 +1016,7 @@ def relink(
     state = linked_state(ledger)
     row = ledger.db.execute("SELECT value FROM meta WHERE key = 'linked_state'").fetchone()
     if not whole and row is not None and row[0] == state:
-        linked = incremental.link_new_documents(ledger, StoredStance(ledger, model), progress)  # type: ignore[arg-type]
-        return stored_propositions(ledger, contested_only), linked
+        return incremental.link_new_documents(ledger, StoredStance(ledger, model), progress), None  # type: ignore[arg-type]
     stating: list[ClaimUnit] = []
 
     def vectors(units: list[ClaimUnit]) -> np.ndarray:
@@ -1014,5 +1029,4 @@ def relink(
     )
     store(ledger, propositions, state, stating)
     discredits.refresh(ledger)  # who discredits whom reads the propositions' sides
-    propositions = [p for p in propositions if p.contested or not contested_only]
-    return sorted(propositions, key=lambda p: p.id), True  # in id order, as they are read back
+    return True, propositions

@@ -132,11 +132,11 @@ class Ingestion:
                     job.documents.append(stored[0])
                 job.done += 1
             if self.link and job.added:
-                from counterclaim.link.propositions import relink
+                from counterclaim.link.propositions import link_new
 
                 job.state = "linking"
 
                 def progress(done: int, total: int) -> None:
                     job.linked, job.to_link = done, total
 
-                relink(ledger, progress)
+                link_new(ledger, progress)
