@@ -32,7 +32,7 @@ from counterclaim.link.passages import (
     content_words,
     words_a_match_may_miss,
 )
-from counterclaim.store import Ledger
+from counterclaim.store import Ledger, id_lists
 
 NEAR_MIN_COVERAGE = 0.6
 QUOTE_PARAPHRASE_MIN = 0.75
@@ -347,10 +347,9 @@ class FidelityChecker:
         found = set(matched)
         heard = sorted(self.turn_speakers ^ speakers)
         for column, values in (("c.document_id", added), ("c.speaker_id", heard)):
-            for start in range(0, len(values), CHUNK):
-                chunk = ",".join(str(int(v)) for v in values[start : start + CHUNK])
+            for marks in id_lists(values):
                 found.update(row[0] for row in self.ledger.db.execute(
-                    f"SELECT c.id FROM claims c WHERE c.mode IN ('direct', 'mixed', 'indirect') AND {column} IN ({chunk})"))
+                    f"SELECT c.id FROM claims c WHERE c.mode IN ('direct', 'mixed', 'indirect') AND {column} IN ({marks})"))
         for kind in (PASSAGE, SENTENCE):
             items = self.index.in_documents(kind, added)
             vocabulary = sorted(set().union(*items.values())) if items else []
@@ -398,9 +397,8 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
     if state is not None and "generation" in state:
         added, gone = index.changes_since(state["generation"])
         matched: set[int] = set()
-        for start in range(0, len(gone), CHUNK):
-            chunk = ",".join(str(int(d)) for d in gone[start : start + CHUNK])
-            matched.update(r[0] for r in ledger.db.execute(f"SELECT claim_id FROM quote_checks WHERE match_document_id IN ({chunk})"))
+        for marks in id_lists(gone):
+            matched.update(r[0] for r in ledger.db.execute(f"SELECT claim_id FROM quote_checks WHERE match_document_id IN ({marks})"))
         redo = checker.affected(added, set(state["speakers"]), matched)
     checks = checker.check_all(only=redo)
 
@@ -410,9 +408,8 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
             ledger.db.execute("DELETE FROM quote_keys")
         else:
             stale = sorted(redo)
-            for start in range(0, len(gone), CHUNK):  # the findings of replaced versions go with them
-                chunk = ",".join(str(int(d)) for d in gone[start : start + CHUNK])
-                stale += [r[0] for r in ledger.db.execute(f"SELECT id FROM claims WHERE document_id IN ({chunk})")]
+            for marks in id_lists(gone):  # the findings of replaced versions go with them
+                stale += [r[0] for r in ledger.db.execute(f"SELECT id FROM claims WHERE document_id IN ({marks})")]
             for table in ("quote_checks", "quote_keys"):
                 ledger.db.executemany(f"DELETE FROM {table} WHERE claim_id = ?", [(claim,) for claim in stale])
         ledger.db.executemany(

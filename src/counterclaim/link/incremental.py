@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,12 +62,11 @@ from counterclaim.link.propositions import (
     store_core,
     store_words,
 )
-from counterclaim.store import Ledger
+from counterclaim.store import Ledger, id_lists
 
 if TYPE_CHECKING:
     from counterclaim.link.stance import StanceModel
 
-CHUNK = 500  # ids in one SQL statement
 
 
 def changes(ledger: Ledger) -> tuple[list[int], list[int]]:
@@ -91,26 +90,18 @@ def link_new_documents(ledger: Ledger, model: StanceModel, progress: Callable[[i
     return bool(added or retired)
 
 
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
-
-
-def _marks(ids: Collection[int]) -> str:
-    return ",".join(str(int(i)) for i in ids)
-
-
 def retire(ledger: Ledger, documents: list[int]) -> None:
     """Take the claims of these documents (replaced by new versions, or gone) out of the propositions (in a transaction)."""
-    claims = [row[0] for chunk in _chunks(documents) for row in ledger.db.execute(f"SELECT id FROM claims WHERE document_id IN ({_marks(chunk)})")]
+    claims = [row[0] for marks in id_lists(documents) for row in ledger.db.execute(f"SELECT id FROM claims WHERE document_id IN ({marks})")]
     touched: set[int] = set()
-    for chunk in _chunks(claims):
-        held = ledger.db.execute(f"SELECT DISTINCT proposition_id FROM proposition_claims WHERE claim_id IN ({_marks(chunk)})")
+    for marks in id_lists(claims):
+        held = ledger.db.execute(f"SELECT DISTINCT proposition_id FROM proposition_claims WHERE claim_id IN ({marks})")
         touched.update(row[0] for row in held)
         for table in ("proposition_claims", "claim_words", "discredits"):
-            ledger.db.execute(f"DELETE FROM {table} WHERE claim_id IN ({_marks(chunk)})")
-        ledger.db.execute(f"DELETE FROM proposition_cores WHERE head_claim_id IN ({_marks(chunk)})")
-    for chunk in _chunks(documents):
-        ledger.db.execute(f"DELETE FROM linked_documents WHERE document_id IN ({_marks(chunk)})")
+            ledger.db.execute(f"DELETE FROM {table} WHERE claim_id IN ({marks})")
+        ledger.db.execute(f"DELETE FROM proposition_cores WHERE head_claim_id IN ({marks})")
+    for marks in id_lists(documents):
+        ledger.db.execute(f"DELETE FROM linked_documents WHERE document_id IN ({marks})")
     for proposition_id in sorted(touched):
         members = stored_members(ledger, proposition_id, records=True)
         if len(members) < 2:
@@ -170,15 +161,15 @@ def neighbours(ledger: Ledger, units: list[ClaimUnit]) -> tuple[dict[str, list[i
 def stored_cores(ledger: Ledger, claims: list[int]) -> tuple[dict[int, list[int]], dict[int, StoredCore]]:
     """The propositions holding each of these claims, and the stored core of each of those propositions that has one."""
     holding: dict[int, list[int]] = defaultdict(list)
-    for chunk in _chunks(claims):
-        for claim, proposition in ledger.db.execute(f"SELECT claim_id, proposition_id FROM proposition_claims WHERE claim_id IN ({_marks(chunk)})"):
+    for marks in id_lists(claims):
+        for claim, proposition in ledger.db.execute(f"SELECT claim_id, proposition_id FROM proposition_claims WHERE claim_id IN ({marks})"):
             holding[claim].append(proposition)
     wanted = sorted({p for found in holding.values() for p in found})
     cores: dict[int, StoredCore] = {}
-    for chunk in _chunks(wanted):
+    for marks in id_lists(wanted):
         for row in ledger.db.execute(
             "SELECT c.proposition_id, p.statement, c.head_claim_id, c.size, c.centre FROM proposition_cores c"
-            f" JOIN propositions p ON p.id = c.proposition_id WHERE c.proposition_id IN ({_marks(chunk)})"
+            f" JOIN propositions p ON p.id = c.proposition_id WHERE c.proposition_id IN ({marks})"
         ):
             centre = np.frombuffer(row["centre"], dtype=np.float16).astype("float32")
             cores[row[0]] = StoredCore(row[0], row["statement"], row["head_claim_id"], row["size"], centre)
@@ -191,8 +182,7 @@ def link_added(ledger: Ledger, documents: list[int], model: StanceModel, progres
     from counterclaim.link.vectors import stored_vectors, unit_vectors
 
     units = load_units(ledger, documents=documents)
-    texts = {row[0]: row[1] for chunk in _chunks(documents)
-             for row in ledger.db.execute(f"SELECT id, text FROM documents WHERE id IN ({_marks(chunk)})")}
+    texts = {row[0]: row[1] for marks in id_lists(documents) for row in ledger.db.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})")}
     reading = read_documents(units, texts, stored_clauses(ledger))
     new = reading.stating
     new_vectors = unit_vectors(ledger, new, progress) if new else np.zeros((0, DIMENSIONS), dtype="float32")

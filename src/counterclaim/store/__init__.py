@@ -14,7 +14,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -80,6 +80,14 @@ class LedgerError(Exception):
 
 class LedgerBusyError(LedgerError):
     """Another process held the ledger's write lock for longer than this one would wait."""
+
+
+def id_lists(ids: Iterable[int], size: int = 500) -> Iterator[str]:
+    """Ids as comma-separated SQL integer literals, `size` at a time: for `IN (...)` over any number of ids, within
+    SQLite's limits on a statement's parameters."""
+    listed = [str(int(i)) for i in ids]
+    for start in range(0, len(listed), size):
+        yield ",".join(listed[start : start + size])
 
 
 def content_hash(text: str) -> str:
