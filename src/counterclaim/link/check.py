@@ -25,7 +25,7 @@ import numpy as np
 
 from counterclaim.link.propositions import MERGE_STATEMENTS, ClaimUnit, checkable, composed_stance, load_units, model_stance, negated
 from counterclaim.link.stance import StanceModel, StancePair, load_stance_model
-from counterclaim.link.vectors import all_vectors, unit_vectors
+from counterclaim.link.vectors import nearest, stored_vectors, unit_vectors
 from counterclaim.store import Ledger
 
 FROM_TEXT = 200  # candidates from the full-text index
@@ -128,15 +128,11 @@ def check(ledger: Ledger, statement: str, model: StanceModel | None = None) -> C
     from counterclaim.link.embeddings import embed
 
     query = embed([statement])[0]
-    ids, vectors = all_vectors(ledger)
-    similarity = _similarity(vectors, query)
-    nearest = np.argsort(-similarity)[:FROM_VECTORS]
-    cosine = {int(ids[i]): float(similarity[i]) for i in nearest}
-    text_ids = _text_candidates(ledger, statement)
-    position = {int(claim): n for n, claim in enumerate(ids)}
-    for claim in text_ids:
-        if claim in position:
-            cosine.setdefault(claim, float(similarity[position[claim]]))
+    ids, cosines = nearest(ledger, query, FROM_VECTORS)
+    cosine = {int(claim): float(value) for claim, value in zip(ids, cosines, strict=True)}
+    text_ids = [claim for claim in _text_candidates(ledger, statement) if claim not in cosine]
+    found, vectors = stored_vectors(ledger, text_ids)  # a claim the full text found: its cosine, from its own vector
+    cosine.update(zip(found.tolist(), (vectors @ query).tolist(), strict=True))
     ranked = [c for c, s in sorted(cosine.items(), key=lambda item: -item[1]) if s >= MIN_COSINE]
     units = _units(ledger, ranked[: READ_AT_MOST * 2])
     units = [u for u in units if u.speaker_id is not None and not u.host and not checkable.is_courtesy(u.text)][:READ_AT_MOST]
@@ -193,14 +189,6 @@ def _settled_by_propositions(
             if claim not in settled or settled[claim][1] < score:
                 settled[claim] = (composed_stance(relation, stance), score, row["id"])
     return settled
-
-
-def _similarity(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Cosine of each stored (float16) vector with the query, a block at a time in float32 (numpy has no fast float16 product)."""
-    result = np.empty(len(vectors), dtype="float32")
-    for start in range(0, len(vectors), 16384):
-        result[start : start + 16384] = vectors[start : start + 16384].astype("float32") @ query
-    return result
 
 
 def _units(ledger: Ledger, claim_ids: list[int]) -> list[ClaimUnit]:

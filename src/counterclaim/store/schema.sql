@@ -269,15 +269,25 @@ CREATE TABLE IF NOT EXISTS claim_vectors (
     vector BLOB NOT NULL
 );
 
--- The same vectors packed in blocks, for reading all of them at once (`check` on 100k claims reads ~25 rows,
--- not 100k). Blocks hold the vectors of claims up to `vectors_packed_upto`, in claim order; the vectors of later
--- claims (new ones) are read from claim_vectors until there are a block's worth, which is then packed after the
--- others. A change to a packed vector advances `vectors_version`, and every block is packed again.
+-- The same vectors packed in blocks, for reading many at once (`check` on 100k claims reads ~25 rows, not 100k).
+-- Blocks hold the vectors of claims up to `vectors_packed_upto`; the vectors of later claims (new ones) are read
+-- from claim_vectors until there are a block's worth, which is then packed after the others. A change to a packed
+-- vector advances `vectors_version`, and every block is packed again. From 200,000 vectors on, each block holds
+-- the vectors of one cell of `vector_cells` (the vectors nearest its centroid; an inverted file), so that `check`
+-- reads the cells near its statement only; below, every block is of cell 0 and there are no cells.
 CREATE TABLE IF NOT EXISTS vector_blocks (
     id INTEGER PRIMARY KEY,
     version INTEGER NOT NULL,
+    cell INTEGER NOT NULL DEFAULT 0,
     claim_ids BLOB NOT NULL,
     vectors BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS vector_blocks_cell ON vector_blocks(cell);
+
+CREATE TABLE IF NOT EXISTS vector_cells (
+    cell INTEGER PRIMARY KEY,
+    centroid BLOB NOT NULL,
+    size INTEGER NOT NULL
 );
 
 INSERT OR IGNORE INTO meta(key, value) VALUES ('vectors_version', '0');
