@@ -41,6 +41,8 @@ from counterclaim.link.embeddings import DIMENSIONS
 from counterclaim.link.propositions import (
     BLOCK_MAX,
     CANDIDATE_COSINE,
+    CONFIDENT,
+    CONFIDENT_MODEL,
     CORE_COSINE,
     ClaimUnit,
     Member,
@@ -103,26 +105,34 @@ def retire(ledger: Ledger, documents: list[int]) -> None:
     for marks in id_lists(documents):
         ledger.db.execute(f"DELETE FROM linked_documents WHERE document_id IN ({marks})")
     for proposition_id in sorted(touched):
-        members = stored_members(ledger, proposition_id, records=True)
-        if len(members) < 2:
+        if ledger.db.execute("SELECT count(*) FROM proposition_claims WHERE proposition_id = ?", (proposition_id,)).fetchone()[0] < 2:
             ledger.db.execute("DELETE FROM propositions WHERE id = ?", (proposition_id,))
         else:
-            _update(ledger, Proposition(proposition_id, "", members), numbers=True)
+            _update(ledger, Proposition(proposition_id, "", taking_sides(ledger, proposition_id)), numbers=True)
 
 
-def stored_members(ledger: Ledger, proposition_id: int, records: bool = False) -> list[Member]:
-    """A stored proposition's members, with what its sides need (and the claims' records, for their numbers)."""
+def taking_sides(ledger: Ledger, proposition_id: int) -> list[Member]:
+    """What decides whether a stored proposition is contested, without reading all its members (thousands, in a large
+    ledger): one member for each speaker and side among those sure enough to count (`Member.confident`; a side is a
+    party, and one speaker is one party), and every such member that gives a number, with its record, in claim order."""
     rows = ledger.db.execute(
-        "SELECT pc.claim_id, pc.stance, pc.score, pc.rule, pc.restates, c.polarity, c.speaker_id, s.name, s.kind"
-        + (", c.record" if records else "") +
+        "SELECT pc.claim_id, pc.stance, pc.score, pc.rule, pc.restates, c.polarity, c.speaker_id, s.name, s.kind,"
+        " CASE WHEN json_array_length(c.record, '$.quantities') > 0 THEN c.record END AS record"
         " FROM proposition_claims pc JOIN claims c ON c.id = pc.claim_id LEFT JOIN speakers s ON s.id = c.speaker_id"
-        " WHERE pc.proposition_id = ? ORDER BY pc.claim_id", (proposition_id,)
+        " WHERE pc.proposition_id = ? AND pc.stance != 'neutral' AND (pc.rule != 'model' OR (c.polarity = 'deny' AND pc.score >= ?)"
+        " OR (c.polarity != 'deny' AND pc.restates AND pc.score >= ?)) ORDER BY pc.claim_id",
+        (proposition_id, CONFIDENT, CONFIDENT_MODEL),
     )
-    return [
-        Member(ClaimUnit(row["claim_id"], row["record"] if records else "{}", "", row["speaker_id"], row["name"], row["polarity"], kind=row["kind"]),
-               row["stance"], row["score"], row["rule"], bool(row["restates"]))
-        for row in rows
-    ]
+    seen: set[tuple[int | None, str]] = set()
+    members = []
+    for row in rows:
+        side = (row["speaker_id"], row["stance"])
+        if row["record"] is None and side in seen:
+            continue
+        seen.add(side)
+        unit = ClaimUnit(row["claim_id"], row["record"] or "{}", "", row["speaker_id"], row["name"], row["polarity"], kind=row["kind"])
+        members.append(Member(unit, row["stance"], row["score"], row["rule"], bool(row["restates"])))
+    return members
 
 
 def _update(ledger: Ledger, proposition: Proposition, numbers: bool) -> None:
@@ -165,14 +175,13 @@ def stored_cores(ledger: Ledger, claims: list[int]) -> tuple[dict[int, list[int]
         for claim, proposition in ledger.db.execute(f"SELECT claim_id, proposition_id FROM proposition_claims WHERE claim_id IN ({marks})"):
             holding[claim].append(proposition)
     wanted = sorted({p for found in holding.values() for p in found})
-    cores: dict[int, StoredCore] = {}
-    for marks in id_lists(wanted):
-        for row in ledger.db.execute(
-            "SELECT c.proposition_id, p.statement, c.head_claim_id, c.size, c.centre FROM proposition_cores c"
-            f" JOIN propositions p ON p.id = c.proposition_id WHERE c.proposition_id IN ({marks})"
-        ):
-            centre = np.frombuffer(row["centre"], dtype=np.float16).astype("float32")
-            cores[row[0]] = StoredCore(row[0], row["statement"], row["head_claim_id"], row["size"], centre)
+    rows = [row for marks in id_lists(wanted) for row in ledger.db.execute(
+        "SELECT c.proposition_id, p.statement, c.head_claim_id, c.size, c.centre FROM proposition_cores c"
+        f" JOIN propositions p ON p.id = c.proposition_id WHERE c.proposition_id IN ({marks})"
+    )]
+    centres = np.frombuffer(b"".join(row["centre"] for row in rows), dtype=np.float16).reshape(len(rows), DIMENSIONS).astype("float32")
+    cores = {row[0]: StoredCore(row[0], row["statement"], row["head_claim_id"], row["size"], centre)
+             for row, centre in zip(rows, centres, strict=True)}
     return holding, cores
 
 
@@ -300,7 +309,7 @@ def link_added(ledger: Ledger, documents: list[int], model: StanceModel, progres
             insert_members(ledger, proposition_id, members.values())
             numbers = any(m.unit.record.get("quantities") for m in members.values() if m.stance != "neutral" and m.confident)
             if numbers or not ledger.db.execute("SELECT contested FROM propositions WHERE id = ?", (proposition_id,)).fetchone()[0]:
-                _update(ledger, Proposition(proposition_id, "", stored_members(ledger, proposition_id, records=numbers)), numbers)
+                _update(ledger, Proposition(proposition_id, "", taking_sides(ledger, proposition_id)), numbers)
         ledger.db.executemany("UPDATE proposition_cores SET size = ?, centre = ? WHERE proposition_id = ?",
                               [(size, centre, proposition) for size, proposition, centre in moved])
         store_words(ledger, new)
