@@ -14,10 +14,11 @@ so that `quotes` knows what changed since the findings it stored.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from counterclaim.nlp.english_model import stop_words
 from counterclaim.store import Ledger
@@ -90,15 +91,19 @@ def words_a_match_may_miss(total: int, share: float) -> int:
 
 
 def holding_by(
-    words: set[str], may_miss: int, count: Callable[[str], int], items: Callable[[str], Iterable[int]], extra: int = 2,
+    words: set[str], may_miss: int, count: Callable[[str], int], items: Callable[[str], Collection[int]], extra: int = 2,
 ) -> set[int]:
     """The items that lack at most `may_miss` of `words`, as far as the rarest `may_miss + 1 + extra` of them tell: an item
     lacking more of those lacks more of `words`. So a threshold on shared words becomes an exact filter that reads
     only the postings of rare words (`count(word)` how many items hold it, `items(word)` which)."""
     rarest = sorted(words, key=lambda w: (count(w), w))[: may_miss + 1 + extra]
-    hits = Counter(item for word in rarest for item in items(word))
+    if not rarest:
+        return set()
     needed = max(1, len(rarest) - may_miss)  # and at least one: an item sharing no word shares no share of them
-    return {item for item, n in hits.items() if n >= needed}
+    postings = [items(word) for word in rarest]
+    postings = [p if isinstance(p, np.ndarray) else np.fromiter(p, dtype=np.int64, count=len(p)) for p in postings]
+    found, held = np.unique(np.concatenate(postings), return_counts=True)
+    return set(found[held >= needed].tolist())  # an item is listed once per word it holds
 
 
 def _marks(ids: Collection[Any]) -> str:
@@ -118,6 +123,7 @@ class PassageIndex:
         self._passages: dict[int, Passage] = {}
         self._sentences: dict[int, tuple[Passage, int, int, str]] = {}
         self._counts: dict[tuple[str, str], int] = {}
+        self._items: dict[tuple[str, str], np.ndarray] = {}
 
     # -- keeping the index up to date
 
@@ -146,6 +152,7 @@ class PassageIndex:
             return generation
 
         self._counts.clear()
+        self._items.clear()
         return self.ledger.write(work)
 
     def _add(self, document_id: int, generation: int) -> None:
@@ -237,9 +244,13 @@ class PassageIndex:
             self._counts[key] = row[0] if row else 0
         return self._counts[key]
 
-    def items(self, kind: str, word: str) -> list[int]:
-        """The passages (or sentences) holding the word."""
-        return [row[0] for row in self.ledger.db.execute(f"SELECT rowid FROM {kind}_words WHERE {kind}_words MATCH ?", (f'"{word}"',))]
+    def items(self, kind: str, word: str) -> np.ndarray:
+        """The passages (or sentences) holding the word, read once (the quotes of one check share many words)."""
+        key = (kind, word)
+        if key not in self._items:
+            rows = self.ledger.db.execute(f"SELECT rowid FROM {kind}_words WHERE {kind}_words MATCH ?", (f'"{word}"',))
+            self._items[key] = np.fromiter((row[0] for row in rows), dtype=np.int64)
+        return self._items[key]
 
     def holding(self, kind: str, words: set[str], may_miss: int, extra: int = 2) -> set[int]:
         """The passages (or sentences) that lack at most `may_miss` of `words` (see `holding_by`)."""
