@@ -34,8 +34,8 @@ def meaning_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def stored_vectors(ledger: Ledger, claim_ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(claim ids, vectors as float32) of the stored vectors, of the given claims or of all."""
+def stored_vectors(ledger: Ledger, claim_ids: list[int] | None = None, dtype: str = "float32") -> tuple[np.ndarray, np.ndarray]:
+    """(claim ids, vectors as float32, or as stored with `float16`) of the stored vectors, of the given claims or of all."""
     if claim_ids is None:
         rows = ledger.db.execute("SELECT claim_id, vector FROM claim_vectors ORDER BY claim_id").fetchall()
     else:
@@ -47,9 +47,9 @@ def stored_vectors(ledger: Ledger, claim_ids: list[int] | None = None) -> tuple[
             ).fetchall())
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     if not rows:
-        return ids, np.zeros((0, DIMENSIONS), dtype="float32")
+        return ids, np.zeros((0, DIMENSIONS), dtype=dtype)
     matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float16).reshape(len(rows), DIMENSIONS)
-    return ids, matrix.astype("float32")
+    return ids, matrix.astype(dtype, copy=False)
 
 
 def nearest(ledger: Ledger, query: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -108,9 +108,9 @@ def _packed_and_tail(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
     packed = ledger.db.execute("SELECT 1 FROM vector_blocks LIMIT 1").fetchone()
     empty = np.zeros(0, dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float16)
     if stale or not packed:
-        ids, vectors = stored_vectors(ledger)
+        ids, vectors = stored_vectors(ledger, dtype="float16")
         if len(ids):
-            _pack_all(ledger, ids, vectors.astype(np.float16), version)
+            _pack_all(ledger, ids, vectors, version)
         return empty
     upto = int(ledger.db.execute("SELECT value FROM meta WHERE key = 'vectors_packed_upto'").fetchone()[0])
     tail = ledger.db.execute("SELECT claim_id, vector FROM claim_vectors WHERE claim_id > ? ORDER BY claim_id", (upto,)).fetchall()
@@ -120,8 +120,8 @@ def _packed_and_tail(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
         return tail_ids, tail_vectors
     in_cells = ledger.db.execute("SELECT 1 FROM vector_cells LIMIT 1").fetchone()
     if not in_cells and upto_count(ledger) + len(tail) >= CELLS_FROM:
-        ids, vectors = stored_vectors(ledger)
-        _pack_all(ledger, ids, vectors.astype(np.float16), version)
+        ids, vectors = stored_vectors(ledger, dtype="float16")
+        _pack_all(ledger, ids, vectors, version)
         return empty
     whole = len(tail) // BLOCK * BLOCK
     _append(ledger, tail_ids[:whole], tail_vectors[:whole], version, bool(in_cells))
