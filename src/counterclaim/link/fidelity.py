@@ -116,9 +116,13 @@ def reported_text(record: dict[str, Any]) -> str:
     return re.sub(r"^that\s+", "", record["content"]["text"])
 
 
-def best_window(quote: list[str], passage: Words) -> tuple[float, int, int]:
-    """Share of the quote's words found in order in the passage, and the passage's word window holding them."""
-    matcher = difflib.SequenceMatcher(None, quote, passage.words, autojunk=False)
+def best_window(quote: list[str], passage: Words, matcher: difflib.SequenceMatcher | None = None) -> tuple[float, int, int]:
+    """Share of the quote's words found in order in the passage, and the passage's word window holding them (`matcher`:
+    one already made for the passage's words, which keeps their index between quotes)."""
+    if matcher is None:
+        matcher = difflib.SequenceMatcher(None, quote, passage.words, autojunk=False)
+    else:
+        matcher.set_seq1(quote)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
         return 0.0, 0, 0
@@ -257,9 +261,11 @@ class FidelityChecker:
                 held = distinct & passage.vocabulary
                 if len(held) < enough if len(counts) == len(quote) else sum(counts[word] for word in held) < enough:
                     continue
-                coverage, w_start, w_end = best_window(quote, passage.words)
+                coverage, w_start, w_end = best_window(quote, passage.words, passage.matcher())
                 if best is None or coverage > best[0]:
                     best = (coverage, passage, w_start, w_end, passage.words)
+                    if coverage >= 1.0:  # every word: no later candidate can replace it (a widely quoted line is not read everywhere)
+                        break
             if best is not None and self._is_near(quote, best):
                 break
         if best is not None and self._is_near(quote, best):

@@ -13,6 +13,7 @@ so that `quotes` knows what changed since the findings it stored.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -60,10 +61,17 @@ class Passage:
     words: Words = field(init=False)
     vocabulary: frozenset[str] = field(init=False)
     number: int = field(init=False, default=-1)  # its id in the index
+    _matcher: difflib.SequenceMatcher | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.words = Words.of(self.text, self.start)
         self.vocabulary = frozenset(self.words.words)
+
+    def matcher(self) -> difflib.SequenceMatcher:
+        """A matcher over this passage's words, made once: indexing them is most of comparing a quote with them."""
+        if self._matcher is None:
+            self._matcher = difflib.SequenceMatcher(None, [], self.words.words, autojunk=False)
+        return self._matcher
 
     @property
     def order(self) -> tuple[bool, int, int]:
