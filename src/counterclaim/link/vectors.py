@@ -119,7 +119,7 @@ def _packed_and_tail(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
     if len(tail) < BLOCK:
         return tail_ids, tail_vectors
     in_cells = ledger.db.execute("SELECT 1 FROM vector_cells LIMIT 1").fetchone()
-    if not in_cells and upto_count(ledger) + len(tail) >= CELLS_FROM:
+    if not in_cells and _packed_count(ledger) + len(tail) >= CELLS_FROM:
         ids, vectors = stored_vectors(ledger, dtype="float16")
         _pack_all(ledger, ids, vectors, version)
         return empty
@@ -128,7 +128,7 @@ def _packed_and_tail(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
     return tail_ids[whole:], tail_vectors[whole:]
 
 
-def upto_count(ledger: Ledger) -> int:
+def _packed_count(ledger: Ledger) -> int:
     """How many vectors the blocks hold."""
     return int(ledger.db.execute("SELECT coalesce(sum(length(claim_ids)), 0) / 8 FROM vector_blocks").fetchone()[0])
 
