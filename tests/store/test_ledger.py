@@ -138,6 +138,26 @@ def test_a_version_1_ledger_is_brought_up_to_date_and_keeps_its_claims(tmp_path,
         assert {"stance", "score", "rule"} <= columns
 
 
+def test_a_version_9_ledger_keeps_its_packed_vectors_and_gains_their_cells(tmp_path):
+    import numpy as np
+
+    from counterclaim.link.vectors import nearest
+
+    path = tmp_path / "old.db"
+    with Ledger(path) as ledger:
+        ledger.db.execute("PRAGMA foreign_keys = OFF")  # vectors without claims: this test is about the tables alone
+        rows = [(n, "h", np.full(384, n / 10, dtype=np.float16).tobytes()) for n in range(1, 4)]
+        ledger.write(lambda: ledger.db.executemany("INSERT INTO claim_vectors (claim_id, meaning_hash, vector) VALUES (?, ?, ?)", rows))
+        nearest(ledger, np.full(384, 384**-0.5, dtype=np.float32), 1)  # packed
+    made_older(path, "DROP TABLE vector_cells; DROP INDEX vector_blocks_cell; ALTER TABLE vector_blocks DROP COLUMN cell;"
+                     "UPDATE meta SET value = '9' WHERE key = 'schema_version';")
+    with Ledger(path) as ledger:
+        assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
+        assert [row[0] for row in ledger.db.execute("SELECT cell FROM vector_blocks")] == [0]
+        ids, _ = nearest(ledger, np.full(384, 384**-0.5, dtype=np.float32), 3)
+        assert sorted(ids.tolist()) == [1, 2, 3]
+
+
 def test_propositions_keep_their_ids_across_relinks_and_retired_ids_are_never_reused(ledger, extractions):
     from counterclaim.link.propositions import Member, Proposition, load_units, store
 
