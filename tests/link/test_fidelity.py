@@ -166,3 +166,26 @@ def test_a_grown_ledger_reads_only_the_documents_whose_passages_a_quote_may_matc
         grown = check_quotes(ledger)
     assert any(c.status == "verbatim" and c.match_doc_id == "dam_interview" for c in grown)
     assert read == {"dam_article", "dam_interview"}  # the Kessel bridge and the town's bridge were never read
+
+
+def test_a_new_article_repeating_a_quote_does_not_check_again_the_quotes_found_word_for_word(tmp_path, extractor, monkeypatch):
+    """A line quoted again in a new article: the stored quotes matched word for word stay as they are (the new
+    paragraph comes after their match), the others are checked again, and the findings are a full check's."""
+    from counterclaim.ingest import document_from_text
+    from counterclaim.link.fidelity import FidelityChecker
+
+    with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
+        first = check_quotes(ledger)
+        word_for_word = {c.claim for c in first if c.status == "verbatim"} - {c.claim for c in first if c.status != "verbatim"}
+        assert word_for_word
+        again = document_from_text("valley-letters", "Letters from the valley\n\nA farmer in the valley wrote to us this week. Every farm received"
+                         " a letter a week before the spillway opened, and we checked the gates twice, the engineer had told him."
+                         " The water reached 50% of the emergency margin on Sunday, he recalled.\n")
+        for extraction in extractor.extract([again]):
+            ledger.add(extraction)
+        checked: list = []
+        real = FidelityChecker.check_all
+        monkeypatch.setattr(FidelityChecker, "check_all", lambda self, only=None: checked.append(only) or real(self, only))
+        grown = check_quotes(ledger)
+        assert checked and checked[0] is not None and not (checked[0] & word_for_word)
+        assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]

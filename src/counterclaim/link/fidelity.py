@@ -348,14 +348,20 @@ class FidelityChecker:
         replaced), when `speakers` were heard in transcripts: claims of the new documents, claims of a speaker who came
         to be (or ceased to be) heard in a transcript, `matched` claims whose match was in a document now gone or
         replaced, and claims for which a passage or transcript sentence of a new document is a candidate (it holds
-        enough of a quote's stored rarest words). The others would be read against the same candidates as before, so
-        their findings stand; none is read to find this."""
+        enough of a quote's stored rarest words), unless each of the claim's stored findings is verbatim and the new
+        candidates are paragraphs or turn sentences: a new document's paragraphs are read after every stored candidate
+        (turns first, then by document), so they cannot replace a match of every word. The others would be read against
+        the same candidates as before, so their findings stand; none is read to find this."""
         found = set(matched)
         heard = sorted(self.turn_speakers ^ speakers)
         for column, values in (("c.document_id", added), ("c.speaker_id", heard)):
             for marks in id_lists(values):
                 found.update(row[0] for row in self.ledger.db.execute(
                     f"SELECT c.id FROM claims c WHERE c.mode IN ('direct', 'mixed', 'indirect') AND {column} IN ({marks})"))
+        from_turns: set[int] = set()  # claims a new turn is a candidate for: it may come before their stored match
+        from_others: set[int] = set()
+        turns = {row[0] for marks in id_lists(added) for row in self.ledger.db.execute(
+            f"SELECT id FROM passages WHERE is_turn = 1 AND document_id IN ({marks})")}
         for kind in (PASSAGE, SENTENCE):
             items = self.index.in_documents(kind, added)
             vocabulary = sorted(set().union(*items.values())) if items else []
@@ -367,10 +373,13 @@ class FidelityChecker:
                     (kind, *chunk),
                 ):
                     keyed[word].append((claim, part, needed))
-            for words in items.values():
+            for item, words in items.items():
                 hits = Counter((claim, part, needed) for word in words for claim, part, needed in keyed.get(word, ()))
-                found.update(claim for (claim, _, needed), n in hits.items() if n >= needed)
-        return found
+                into = from_turns if kind == PASSAGE and item in turns else from_others
+                into.update(claim for (claim, _, needed), n in hits.items() if n >= needed)
+        verbatim = {row[0] for marks in id_lists(sorted(from_others - from_turns)) for row in self.ledger.db.execute(
+            f"SELECT claim_id FROM quote_checks WHERE claim_id IN ({marks}) GROUP BY claim_id HAVING min(status = 'verbatim') = 1")}
+        return found | from_turns | (from_others - verbatim)
 
     def _set_match(self, check: QuoteCheck, passage: Passage, start: int, end: int) -> None:
         check.match_document_id = passage.document_id
