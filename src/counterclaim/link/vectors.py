@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from counterclaim.link.embeddings import DIMENSIONS
-from counterclaim.store import Ledger
+from counterclaim.store import Ledger, id_lists
 
 if TYPE_CHECKING:
     from counterclaim.link.propositions import ClaimUnit
@@ -64,8 +64,8 @@ def nearest(ledger: Ledger, query: np.ndarray, count: int) -> tuple[np.ndarray, 
     if cells is None:
         blocks = ledger.db.execute("SELECT claim_ids, vectors FROM vector_blocks ORDER BY id").fetchall()
     else:
-        marks = ",".join("?" * len(cells))
-        blocks = ledger.db.execute(f"SELECT claim_ids, vectors FROM vector_blocks WHERE cell IN ({marks}) ORDER BY id", cells).fetchall()
+        blocks = [row for listed in id_lists(sorted(cells)) for row in ledger.db.execute(
+            f"SELECT claim_ids, vectors FROM vector_blocks WHERE cell IN ({listed}) ORDER BY id")]
     ids = np.concatenate([np.frombuffer(b"".join(row[0] for row in blocks), dtype=np.int64), tail_ids])
     vectors = np.frombuffer(b"".join(row[1] for row in blocks), dtype=np.float16).reshape(-1, DIMENSIONS)
     similarity = np.concatenate([_similarity(vectors, query), _similarity(tail_vectors, query)])
@@ -85,16 +85,21 @@ def _similarity(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
     return result
 
 
+def _cells(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
+    """(centroids, sizes) of the cells, indexed by cell number; none when the vectors are not in cells."""
+    rows = ledger.db.execute("SELECT centroid, size FROM vector_cells ORDER BY cell").fetchall()
+    centroids = np.frombuffer(b"".join(row[0] for row in rows), dtype=np.float32).reshape(len(rows), DIMENSIONS)
+    return centroids, np.array([row[1] for row in rows], dtype=np.int64)
+
+
 def _probed_cells(ledger: Ledger, query: np.ndarray) -> list[int] | None:
     """The cells to read for this query, nearest centroid first, or None when the vectors are not in cells."""
-    rows = ledger.db.execute("SELECT cell, centroid, size FROM vector_cells ORDER BY cell").fetchall()
-    if not rows:
+    centroids, sizes = _cells(ledger)
+    if not len(centroids):
         return None
-    centroids = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), DIMENSIONS)
     order = np.argsort(-(centroids @ query), kind="stable")
-    sizes = np.array([row[2] for row in rows])[order]
-    enough = int(np.searchsorted(np.cumsum(sizes), PROBE_VECTORS)) + 1
-    return [int(rows[i][0]) for i in order[:enough]]
+    enough = int(np.searchsorted(np.cumsum(sizes[order]), PROBE_VECTORS)) + 1
+    return order[:enough].tolist()
 
 
 def _packed_and_tail(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
@@ -106,26 +111,22 @@ def _packed_and_tail(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
     version = int(ledger.db.execute("SELECT value FROM meta WHERE key = 'vectors_version'").fetchone()[0])
     stale = ledger.db.execute("SELECT 1 FROM vector_blocks WHERE version != ? LIMIT 1", (version,)).fetchone()
     packed = ledger.db.execute("SELECT 1 FROM vector_blocks LIMIT 1").fetchone()
-    empty = np.zeros(0, dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float16)
-    if stale or not packed:
-        ids, vectors = stored_vectors(ledger, dtype="float16")
-        if len(ids):
-            _pack_all(ledger, ids, vectors, version)
-        return empty
-    upto = int(ledger.db.execute("SELECT value FROM meta WHERE key = 'vectors_packed_upto'").fetchone()[0])
-    tail = ledger.db.execute("SELECT claim_id, vector FROM claim_vectors WHERE claim_id > ? ORDER BY claim_id", (upto,)).fetchall()
-    tail_ids = np.fromiter((row[0] for row in tail), dtype=np.int64, count=len(tail))
-    tail_vectors = np.frombuffer(b"".join(row[1] for row in tail), dtype=np.float16).reshape(len(tail), DIMENSIONS)
-    if len(tail) < BLOCK:
-        return tail_ids, tail_vectors
-    in_cells = ledger.db.execute("SELECT 1 FROM vector_cells LIMIT 1").fetchone()
-    if not in_cells and _packed_count(ledger) + len(tail) >= CELLS_FROM:
-        ids, vectors = stored_vectors(ledger, dtype="float16")
+    if packed and not stale:
+        upto = int(ledger.db.execute("SELECT value FROM meta WHERE key = 'vectors_packed_upto'").fetchone()[0])
+        tail = ledger.db.execute("SELECT claim_id, vector FROM claim_vectors WHERE claim_id > ? ORDER BY claim_id", (upto,)).fetchall()
+        tail_ids = np.fromiter((row[0] for row in tail), dtype=np.int64, count=len(tail))
+        tail_vectors = np.frombuffer(b"".join(row[1] for row in tail), dtype=np.float16).reshape(len(tail), DIMENSIONS)
+        if len(tail) < BLOCK:
+            return tail_ids, tail_vectors
+        in_cells = ledger.db.execute("SELECT 1 FROM vector_cells LIMIT 1").fetchone() is not None
+        if in_cells or _packed_count(ledger) + len(tail) < CELLS_FROM:
+            whole = len(tail) // BLOCK * BLOCK
+            _append(ledger, tail_ids[:whole], tail_vectors[:whole], version, in_cells)
+            return tail_ids[whole:], tail_vectors[whole:]
+    ids, vectors = stored_vectors(ledger, dtype="float16")
+    if len(ids):
         _pack_all(ledger, ids, vectors, version)
-        return empty
-    whole = len(tail) // BLOCK * BLOCK
-    _append(ledger, tail_ids[:whole], tail_vectors[:whole], version, bool(in_cells))
-    return tail_ids[whole:], tail_vectors[whole:]
+    return np.zeros(0, dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float16)
 
 
 def _packed_count(ledger: Ledger) -> int:
@@ -154,12 +155,7 @@ def _pack_all(ledger: Ledger, ids: np.ndarray, vectors: np.ndarray, version: int
 
 def _append(ledger: Ledger, ids: np.ndarray, vectors: np.ndarray, version: int, in_cells: bool) -> None:
     """New vectors packed after the others: each into its cell when there are cells."""
-    if in_cells:
-        rows = ledger.db.execute("SELECT centroid FROM vector_cells ORDER BY cell").fetchall()
-        centroids = np.frombuffer(b"".join(row[0] for row in rows), dtype=np.float32).reshape(len(rows), DIMENSIONS)
-        cells = assign(vectors, centroids)
-    else:
-        cells = np.zeros(len(ids), dtype=np.int64)
+    cells = assign(vectors, _cells(ledger)[0]) if in_cells else np.zeros(len(ids), dtype=np.int64)
 
     def pack() -> None:
         _insert_blocks(ledger, ids, vectors, cells, version)
@@ -176,7 +172,7 @@ def _insert_blocks(ledger: Ledger, ids: np.ndarray, vectors: np.ndarray, cells: 
     """Rows of at most BLOCK vectors, each of one cell, in claim order within a cell; the packed watermark moves to the last id."""
     order = np.argsort(cells, kind="stable")
     ids, vectors, cells = ids[order], vectors[order], cells[order]
-    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]]) if len(cells) else np.zeros(0, dtype=np.int64)
+    starts = _run_starts(cells)
     rows = []
     for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(cells)], strict=True):
         for at in range(start, end, BLOCK):
@@ -194,7 +190,8 @@ def _merge_small_rows(ledger: Ledger, cell: int, version: int) -> None:
     ).fetchall()
     if len(small) <= SMALL_ROWS:
         return
-    ledger.db.execute(f"DELETE FROM vector_blocks WHERE id IN ({','.join('?' * len(small))})", [row[0] for row in small])
+    for listed in id_lists(row[0] for row in small):
+        ledger.db.execute(f"DELETE FROM vector_blocks WHERE id IN ({listed})")
     ledger.db.execute("INSERT INTO vector_blocks (version, cell, claim_ids, vectors) VALUES (?, ?, ?, ?)",
                       (version, cell, b"".join(row[1] for row in small), b"".join(row[2] for row in small)))
 
@@ -208,13 +205,19 @@ def train_centroids(vectors: np.ndarray) -> np.ndarray:
     for _ in range(KMEANS_ROUNDS):
         cells = assign(sample, centroids)
         order = np.argsort(cells, kind="stable")
-        starts = np.flatnonzero(np.r_[True, cells[order][1:] != cells[order][:-1]])
+        ordered = cells[order]
+        starts = _run_starts(ordered)
         sums = np.zeros_like(centroids)
-        sums[cells[order][starts]] = np.add.reduceat(sample[order], starts, axis=0)
+        sums[ordered[starts]] = np.add.reduceat(sample[order], starts, axis=0)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         empty = norms[:, 0] == 0
         centroids = np.where(empty[:, None], sample[random.choice(len(sample), count)], sums / np.maximum(norms, 1e-12))
     return centroids.astype(np.float32)
+
+
+def _run_starts(sorted_cells: np.ndarray) -> np.ndarray:
+    """Where each cell's run begins in cell numbers sorted."""
+    return np.flatnonzero(np.r_[True, sorted_cells[1:] != sorted_cells[:-1]]) if len(sorted_cells) else np.zeros(0, dtype=np.int64)
 
 
 def assign(vectors: np.ndarray, centroids: np.ndarray) -> np.ndarray:
