@@ -1,5 +1,7 @@
 """Quote fidelity on an article and the interview it quotes, both written for the purpose, and on the seed."""
 
+import json
+
 import pytest
 
 from counterclaim.ingest import read_document
@@ -188,4 +190,60 @@ def test_a_new_article_repeating_a_quote_does_not_check_again_the_quotes_found_w
         monkeypatch.setattr(FidelityChecker, "check_all", lambda self, only=None: checked.append(only) or real(self, only))
         grown = check_quotes(ledger)
         assert checked and checked[0] is not None and not (checked[0] & word_for_word)
+        assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
+
+
+def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_finding_alone(tmp_path, extractor, monkeypatch):
+    """A quote found near in another article's paragraph (18 of its 19 words): a new paragraph holding its rarest words
+    but fewer of its words than that share does not have it checked again, one holding all of them does (and becomes
+    its match); after each, the findings are a full check's."""
+    from counterclaim.ingest import document_from_text
+    from counterclaim.link import fidelity
+    from counterclaim.link.fidelity import FidelityChecker
+    from counterclaim.link.passages import PassageIndex, Words
+
+    def add(name, text):
+        for extraction in extractor.extract([document_from_text(name, text)]):
+            ledger.add(extraction)
+
+    quote = "The release followed each of the rules the regional water authority set out in 2019 for a spring flood"
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        add("board-statement", "Board statement\n\nThe release followed all of the rules that the regional water authority set out"
+            " in 2019 for a spring flood, the board said on Monday.\n")
+        add("board-backs-engineer", f'Board Backs Engineer\n\nThe board backed its engineer on Monday.\n\n"{quote}," the board\'s'
+            " chair, Anton Weiss, said.\n")
+        near = find(check_quotes(ledger), "each of the rules")
+        assert near.status == "near" and near.match_doc_id == "board-statement"
+        bound = ledger.db.execute("SELECT bound FROM quote_checks WHERE claim_id = ?", (near.claim,)).fetchone()[0]
+        assert bound == 18 / 19
+        keys = [r[0] for r in ledger.db.execute("SELECT word FROM quote_keys WHERE claim_id = ? AND kind = 'passage'", (near.claim,))]
+        words = Words.of(quote).words
+        held = set(keys)  # its rarest words, and others up to 14 of its 19 words: enough to be near, fewer than its match
+        for word in words:
+            if sum(w in held for w in words) < 14:
+                held.add(word)
+        assert 0.6 <= sum(w in held for w in words) / len(words) < bound
+        add("letters", "Letters\n\nReaders wrote: " + " ".join(sorted(held)) + ", by mail.\n")  # no other word of the quote
+
+        index = PassageIndex(ledger)
+        index.update()
+        state = json.loads(ledger.db.execute("SELECT value FROM meta WHERE key = ?", (fidelity.STATE_KEY,)).fetchone()[0])
+        added, _ = index.changes_since(state["generation"])
+        checker = FidelityChecker(ledger, index)
+        with monkeypatch.context() as unbounded:  # without the bound, the new paragraph is a candidate: it holds the rarest words
+            unbounded.setattr(fidelity, "may_replace", lambda finding, paragraphs: True)
+            assert near.claim in checker.affected(added, set(state["speakers"]), set())
+        assert near.claim not in checker.affected(added, set(state["speakers"]), set())
+
+        checked: list = []
+        real = FidelityChecker.check_all
+        monkeypatch.setattr(FidelityChecker, "check_all", lambda self, only=None: checked.append(only) or real(self, only))
+        grown = check_quotes(ledger)
+        assert near.claim not in checked[-1]
+        assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
+
+        add("readers", f"Readers\n\nA reader recalled that {quote.lower()}, as the board said.\n")
+        grown = check_quotes(ledger)
+        assert near.claim in checked[-1]
+        assert find(grown, "each of the rules").status == "verbatim"
         assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]

@@ -68,6 +68,9 @@ class QuoteCheck:
     match_text: str | None = None
     differences: list[dict[str, str]] = field(default_factory=list)
     mode: str = "direct"
+    # The share of the quote's words a new paragraph must match, more than this, to change the finding: the best share
+    # read, or 1.0 when paragraphs are never read for it (found in a turn, too short, an indirect claim). Not listed.
+    bound: float = 1.0
 
     def to_json(self) -> dict[str, Any]:
         match = None
@@ -192,7 +195,7 @@ class FidelityChecker:
             if self._in_turn(row["document_id"], spans[0][0]):
                 continue  # transcripts are the sources, not the quoters
             if row["mode"] == "indirect":
-                self._keep_keys(row["id"], [reported_text(record)])
+                self._keep_keys(row["id"], [reported_text(record)], kinds=(SENTENCE,))  # read against turn sentences only
                 check = self._link_indirect(row, record, spans)
                 if check is not None:
                     checks.append(check)
@@ -204,14 +207,14 @@ class FidelityChecker:
         self._read_paraphrases()
         return [c for c in checks if c.mode != "indirect" or c.status != "not found"]  # an indirect claim is listed when linked
 
-    def _keep_keys(self, claim: int, parts: list[str]) -> None:
-        """Each part's rarest words, as the index's filters take them (`holding_by`): a passage or sentence that may match
-        the part holds `needed` of them, so a new document's passages find the stored quotes they may change."""
+    def _keep_keys(self, claim: int, parts: list[str], kinds: tuple[str, ...] = (PASSAGE, SENTENCE)) -> None:
+        """Each part's rarest words, as the index's filters take them (`holding_by`): a passage or sentence (of `kinds`)
+        that may match the part holds `needed` of them, so a new document's passages find the stored quotes they may change."""
         keys = []
         for number, part in enumerate(parts):
             words = Words.of(part).words
             for kind, chosen, share in ((PASSAGE, set(words), NEAR_MIN_COVERAGE), (SENTENCE, content_words(words), MIN_SHARED_CONTENT_WORDS)):
-                if not chosen:
+                if not chosen or kind not in kinds:
                     continue
                 may_miss = words_a_match_may_miss(len(words) if kind == PASSAGE else len(chosen), share)
                 rarest = self.index.rarest(kind, chosen, may_miss + 1 + KEY_EXTRA)
@@ -268,8 +271,11 @@ class FidelityChecker:
                         break
             if best is not None and self._is_near(quote, best):
                 break
+        check.bound = best[0] if best is not None else 0.0
         if best is not None and self._is_near(quote, best):
             coverage, passage, w_start, w_end, words = best
+            if passage.is_turn:
+                check.bound = 1.0  # found in a turn: paragraphs were not read
             source = words.words[w_start:w_end]
             edits = differences(quote, source)
             check.status = "verbatim" if not edits else "near"
@@ -347,39 +353,62 @@ class FidelityChecker:
         """The claims whose findings may differ from the stored ones since the documents `added` came (and others were
         replaced), when `speakers` were heard in transcripts: claims of the new documents, claims of a speaker who came
         to be (or ceased to be) heard in a transcript, `matched` claims whose match was in a document now gone or
-        replaced, and claims for which a passage or transcript sentence of a new document is a candidate (it holds
-        enough of a quote's stored rarest words), unless each of the claim's stored findings is verbatim and the new
-        candidates are paragraphs or turn sentences: a new document's paragraphs are read after every stored candidate
-        (turns first, then by document), so they cannot replace a match of every word. The others would be read against
-        the same candidates as before, so their findings stand; none is read to find this."""
+        replaced, and claims for which a turn, paragraph or transcript sentence of a new document is a candidate (it
+        holds enough of a quote's stored rarest words). Of the last, a claim a new turn is a candidate for is always
+        checked again (a turn is read before paragraphs); one whose candidates are new sentences only when some finding
+        of it is neither word for word nor near (sentences are read for paraphrases only); one whose candidates are new
+        paragraphs only when one of them may hold more of a quote's words than the finding's `bound` and enough to be
+        near (new documents' paragraphs are read after every stored candidate, and only a larger share replaces the
+        best). The others would be read against the same candidates as before, so their findings stand; no quote nor
+        passage is read to find them but the quotes of claims a new paragraph is a candidate for."""
         found = set(matched)
         heard = sorted(self.turn_speakers ^ speakers)
         for column, values in (("c.document_id", added), ("c.speaker_id", heard)):
             for marks in id_lists(values):
                 found.update(row[0] for row in self.ledger.db.execute(
                     f"SELECT c.id FROM claims c WHERE c.mode IN ('direct', 'mixed', 'indirect') AND {column} IN ({marks})"))
-        from_turns: set[int] = set()  # claims a new turn is a candidate for: it may come before their stored match
-        from_others: set[int] = set()
+        from_turns: set[int] = set()
+        from_sentences: set[int] = set()
+        from_paragraphs: dict[int, list[frozenset[str]]] = defaultdict(list)  # claim -> the words of each new paragraph it may match
         turns = {row[0] for marks in id_lists(added) for row in self.ledger.db.execute(
             f"SELECT id FROM passages WHERE is_turn = 1 AND document_id IN ({marks})")}
         for kind in (PASSAGE, SENTENCE):
             items = self.index.in_documents(kind, added)
-            vocabulary = sorted(set().union(*items.values())) if items else []
-            keyed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # word -> (claim, part, needed)
-            for start in range(0, len(vocabulary), CHUNK):
-                chunk = vocabulary[start : start + CHUNK]
-                for word, claim, part, needed in self.ledger.db.execute(
-                    f"SELECT word, claim_id, part, needed FROM quote_keys WHERE kind = ? AND word IN ({','.join('?' * len(chunk))})",
-                    (kind, *chunk),
-                ):
-                    keyed[word].append((claim, part, needed))
+            keyed = self._keys_of(kind, sorted(set().union(*items.values())) if items else [])
             for item, words in items.items():
                 hits = Counter((claim, part, needed) for word in words for claim, part, needed in keyed.get(word, ()))
-                into = from_turns if kind == PASSAGE and item in turns else from_others
-                into.update(claim for (claim, _, needed), n in hits.items() if n >= needed)
-        verbatim = {row[0] for marks in id_lists(sorted(from_others - from_turns)) for row in self.ledger.db.execute(
-            f"SELECT claim_id FROM quote_checks WHERE claim_id IN ({marks}) GROUP BY claim_id HAVING min(status = 'verbatim') = 1")}
-        return found | from_turns | (from_others - verbatim)
+                claims = {claim for (claim, _, needed), n in hits.items() if n >= needed}
+                if kind == SENTENCE:
+                    from_sentences |= claims
+                elif item in turns:
+                    from_turns |= claims
+                else:
+                    for claim in claims:
+                        from_paragraphs[claim].append(words)
+        undecided = (from_sentences | set(from_paragraphs)) - from_turns - found
+        findings: dict[int, list[Any]] = defaultdict(list)
+        for marks in id_lists(sorted(undecided)):
+            for row in self.ledger.db.execute(f"SELECT claim_id, quote, status, bound FROM quote_checks WHERE claim_id IN ({marks})"):
+                findings[row[0]].append(row)
+        changed = {
+            claim for claim in undecided
+            if not findings[claim]
+            or (claim in from_sentences and any(f["status"] not in ("verbatim", "near") for f in findings[claim]))
+            or any(may_replace(f, from_paragraphs.get(claim, ())) for f in findings[claim])
+        }
+        return found | from_turns | changed
+
+    def _keys_of(self, kind: str, vocabulary: list[str]) -> dict[str, list[tuple[int, int, int]]]:
+        """The stored quote keys among `vocabulary`: word -> (claim, part, needed)."""
+        keyed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for start in range(0, len(vocabulary), CHUNK):
+            chunk = vocabulary[start : start + CHUNK]
+            for word, claim, part, needed in self.ledger.db.execute(
+                f"SELECT word, claim_id, part, needed FROM quote_keys WHERE kind = ? AND word IN ({','.join('?' * len(chunk))})",
+                (kind, *chunk),
+            ):
+                keyed[word].append((claim, part, needed))
+        return keyed
 
     def _set_match(self, check: QuoteCheck, passage: Passage, start: int, end: int) -> None:
         check.match_document_id = passage.document_id
@@ -392,6 +421,22 @@ class FidelityChecker:
 STATE_KEY = "quote_checks_state"
 KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
 CHUNK = 500
+
+
+def may_replace(finding: Any, paragraphs: Iterable[frozenset[str]]) -> bool:
+    """Whether one of a new document's `paragraphs` (its words) may change a stored finding: it may match more of the
+    quote's words than the finding's bound, and enough to be near (a quote word a passage lacks is never matched)."""
+    if finding["bound"] is None:
+        return True  # found before bounds were kept
+    quote = Words.of(finding["quote"]).words
+    if not quote:
+        return False
+    counts = Counter(quote)
+    for vocabulary in paragraphs:
+        held = sum(n for word, n in counts.items() if word in vocabulary) / len(quote)
+        if held > finding["bound"] and held >= NEAR_MIN_COVERAGE:
+            return True
+    return False
 
 
 def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
@@ -429,10 +474,10 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
                 ledger.db.executemany(f"DELETE FROM {table} WHERE claim_id = ?", [(claim,) for claim in stale])
         ledger.db.executemany(
             "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
-            " match_start, match_end, match_text, differences) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " match_start, match_end, match_text, differences, bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.claim, c.quote, c.quote_start, c.quote_end, c.status, int(c.changed), c.match_document_id,
-                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences))
+                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences), c.bound)
                 for c in checks
             ],
         )

@@ -27,7 +27,7 @@ from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signat
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 VERDICTS = ("true", "false", "misleading", "unresolved")
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
@@ -40,7 +40,9 @@ VERDICTS = ("true", "false", "misleading", "unresolved")
 # version 9 records what the last link covered (documents, claims' words, propositions' cores), so that linking adds only what
 # is new, and indexes the passages quotes may come from: a version-8 ledger is linked whole once more, by the next command that
 # links, and its quotes checked again by the next `quotes`; version 10 keeps the packed vectors of a large ledger in cells
-# around centroids (its blocks gain a cell, 0 for all of them until the ledger is large).
+# around centroids (its blocks gain a cell, 0 for all of them until the ledger is large); version 11 keeps with each quote's
+# finding the share of its words a new paragraph must exceed to change it (`bound`; older findings have none, and a new
+# paragraph that may match them has them checked again).
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
@@ -51,6 +53,7 @@ MIGRATIONS = {
     "7": "",
     "8": "DELETE FROM meta WHERE key IN ('linked_state', 'quote_checks_state');",
     "9": "",
+    "10": "",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
 ADDED_COLUMNS = {
@@ -60,6 +63,7 @@ ADDED_COLUMNS = {
     },
     "proposition_claims": {"restates": "INTEGER NOT NULL DEFAULT 0"},
     "vector_blocks": {"cell": "INTEGER NOT NULL DEFAULT 0"},
+    "quote_checks": {"bound": "REAL"},
 }
 BACKFILL = """
 INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;

@@ -131,6 +131,7 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     match_end INTEGER,
     match_text TEXT,
     differences TEXT NOT NULL DEFAULT '[]',
+    bound REAL,  -- a new paragraph changes the finding only if it may match a larger share of the quote's words (fidelity.py)
     UNIQUE (claim_id, quote_start)
 );
 
