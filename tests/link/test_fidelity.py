@@ -214,8 +214,10 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
             " chair, Anton Weiss, said.\n")
         near = find(check_quotes(ledger), "each of the rules")
         assert near.status == "near" and near.match_doc_id == "board-statement"
-        bound = ledger.db.execute("SELECT bound FROM quote_checks WHERE claim_id = ?", (near.claim,)).fetchone()[0]
-        assert bound == 18 / 19
+        bounds = ledger.db.execute("SELECT bound_own_turns, bound_turns, bound_paragraphs FROM quote_checks WHERE claim_id = ?",
+                                   (near.claim,)).fetchone()
+        assert tuple(bounds) == (0.0, 0.0, 18 / 19)  # no turn read; 18 of its 19 words in the statement
+        bound = bounds[2]
         keys = [r[0] for r in ledger.db.execute("SELECT word FROM quote_keys WHERE claim_id = ? AND kind = 'passage'", (near.claim,))]
         words = Words.of(quote).words
         held = set(keys)  # its rarest words, and others up to 14 of its 19 words: enough to be near, fewer than its match
@@ -231,7 +233,7 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
         added, _ = index.changes_since(state["generation"])
         checker = FidelityChecker(ledger, index)
         with monkeypatch.context() as unbounded:  # without the bound, the new paragraph is a candidate: it holds the rarest words
-            unbounded.setattr(fidelity, "may_replace", lambda finding, paragraphs: True)
+            unbounded.setattr(fidelity, "may_replace", lambda finding, group, words: True)
             assert near.claim in checker.affected(added, set(state["speakers"]), set())
         assert near.claim not in checker.affected(added, set(state["speakers"]), set())
 
@@ -247,3 +249,45 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
         assert near.claim in checked[-1]
         assert find(grown, "each of the rules").status == "verbatim"
         assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
+
+
+def test_a_new_turn_of_the_quoted_speaker_sends_a_quote_back_only_when_it_may_match_more_of_it(tmp_path, extractor, monkeypatch):
+    """The engineer repeats on another programme what the article quoted: where she says it as the interview had it
+    (`50%`), the quote's near finding stands; where she says it as the article printed it, it is checked again and found
+    word for word in the new turn. After each, the findings are a full check's."""
+    from counterclaim.ingest import document_from_text
+    from counterclaim.link import fidelity
+    from counterclaim.link.fidelity import FidelityChecker
+    from counterclaim.link.passages import PassageIndex
+
+    def add(name, text):
+        for extraction in extractor.extract([document_from_text(name, text)]):
+            ledger.add(extraction)
+
+    def affected(**patched):
+        index = PassageIndex(ledger)
+        index.update()
+        state = json.loads(ledger.db.execute("SELECT value FROM meta WHERE key = ?", (fidelity.STATE_KEY,)).fetchone()[0])
+        added, _ = index.changes_since(state["generation"])
+        with monkeypatch.context() as context:
+            for name, value in patched.items():
+                context.setattr(fidelity, name, value)
+            return FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
+
+    with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
+        near = find(check_quotes(ledger), "50 percent of the emergency margin")
+        assert near.status == "near" and near.match_doc_id == "dam_interview"
+        programme = ("The evening programme. Our guest is the board's chief engineer, Petra Lind.\n\n"
+                     "HOST: How high was the water?\n\nPETRA LIND: {}\n\nHOST: Thank you.\n")
+        add("evening-programme", programme.format("The water reached 50% of the emergency margin on Sunday. We were ready."))
+        assert near.claim in affected(may_replace=lambda finding, group, words: True)  # a candidate: it holds the quote's rarest words
+        assert near.claim not in affected()
+        full = FidelityChecker.check_all
+        assert [c.to_json() for c in check_quotes(ledger)] == [c.to_json() for c in full(FidelityChecker(ledger))]
+
+        add("late-programme", programme.format("The water reached 50 percent of the emergency margin on Sunday."))
+        assert near.claim in affected()
+        grown = check_quotes(ledger)
+        assert find(grown, "50 percent of the emergency margin").status == "verbatim"
+        assert find(grown, "50 percent of the emergency margin").match_doc_id == "late-programme"
+        assert [c.to_json() for c in grown] == [c.to_json() for c in full(FidelityChecker(ledger))]

@@ -68,9 +68,10 @@ class QuoteCheck:
     match_text: str | None = None
     differences: list[dict[str, str]] = field(default_factory=list)
     mode: str = "direct"
-    # The share of the quote's words a new paragraph must match, more than this, to change the finding: the best share
-    # read, or 1.0 when paragraphs are never read for it (found in a turn, too short, an indirect claim). Not listed.
-    bound: float = 1.0
+    # For a new turn of the quoted speaker, a new turn of another and a new paragraph (the groups candidates are read in):
+    # the share of the quote's words it must match, more than this, to change the finding: the best share read up to the
+    # end of that group, or 1.0 where the group is never read for it (found before it, too short, an indirect claim).
+    bounds: tuple[float, float, float] = (1.0, 1.0, 1.0)
 
     def to_json(self) -> dict[str, Any]:
         match = None
@@ -166,14 +167,15 @@ class FidelityChecker:
         return any(start <= offset < end for start, end in self._turn_spans[document_id])
 
     def _candidates(self, document_id: int, speaker_id: int | None, quote: list[str]) -> list[list[Passage]]:
-        """Where to look, in order: the speaker's turns, all turns, the other documents' paragraphs; of each, only the
-        passages that could hold most of the quote's words (see `passages.holding_by`)."""
+        """Where to look, in order: the speaker's turns, the other turns, the other documents' paragraphs (the three
+        groups, each maybe empty); of each, only the passages that could hold most of the quote's words (see
+        `passages.holding_by`)."""
         may_miss = words_a_match_may_miss(len(quote), NEAR_MIN_COVERAGE)
         found = self.index.passages(self.index.holding(PASSAGE, set(quote), may_miss))
         own = [p for p in found if p.is_turn and speaker_id is not None and p.speaker_id == speaker_id]
         others = [p for p in found if p.is_turn and not (speaker_id is not None and p.speaker_id == speaker_id)]
         paragraphs = [p for p in found if not p.is_turn and p.document_id != document_id]
-        return [group for group in (own, others, paragraphs) if group]
+        return [own, others, paragraphs]
 
     def quoting_rows(self, only: Collection[int] | None = None) -> list[Any]:
         """The claims that quote or report (of the latest versions; or those of `only`), in the order findings are listed."""
@@ -253,12 +255,14 @@ class FidelityChecker:
                         check.status = "verbatim"
                         self._set_match(check, passage, words.offsets[i][0], words.offsets[i + len(quote) - 1][1])
                         return check
+            check.bounds = (0.0, 1.0, 1.0)  # a new turn of the speaker may hold it; nothing else is read
             return check
         best: tuple[float, Passage, int, int, Words] | None = None
         counts = Counter(quote)
         distinct = frozenset(counts)
         enough = NEAR_MIN_COVERAGE * len(quote)
-        for group in self._candidates(row["document_id"], row["speaker_id"], quote):
+        bounds = [1.0, 1.0, 1.0]
+        for number, group in enumerate(self._candidates(row["document_id"], row["speaker_id"], quote)):
             for passage in group:
                 # a quote word the passage lacks is never matched: too few held, and the passage cannot be near (nor best)
                 held = distinct & passage.vocabulary
@@ -269,13 +273,12 @@ class FidelityChecker:
                     best = (coverage, passage, w_start, w_end, passage.words)
                     if coverage >= 1.0:  # every word: no later candidate can replace it (a widely quoted line is not read everywhere)
                         break
+            bounds[number] = best[0] if best is not None else 0.0
             if best is not None and self._is_near(quote, best):
                 break
-        check.bound = best[0] if best is not None else 0.0
+        check.bounds = (bounds[0], bounds[1], bounds[2])
         if best is not None and self._is_near(quote, best):
             coverage, passage, w_start, w_end, words = best
-            if passage.is_turn:
-                check.bound = 1.0  # found in a turn: paragraphs were not read
             source = words.words[w_start:w_end]
             edits = differences(quote, source)
             check.status = "verbatim" if not edits else "near"
@@ -354,49 +357,58 @@ class FidelityChecker:
         replaced), when `speakers` were heard in transcripts: claims of the new documents, claims of a speaker who came
         to be (or ceased to be) heard in a transcript, `matched` claims whose match was in a document now gone or
         replaced, and claims for which a turn, paragraph or transcript sentence of a new document is a candidate (it
-        holds enough of a quote's stored rarest words). Of the last, a claim a new turn is a candidate for is always
-        checked again (a turn is read before paragraphs); one whose candidates are new sentences only when some finding
-        of it is neither word for word nor near (sentences are read for paraphrases only); one whose candidates are new
-        paragraphs only when one of them may hold more of a quote's words than the finding's `bound` and enough to be
-        near (new documents' paragraphs are read after every stored candidate, and only a larger share replaces the
-        best). The others would be read against the same candidates as before, so their findings stand; no quote nor
-        passage is read to find them but the quotes of claims a new paragraph is a candidate for."""
+        holds enough of a quote's stored rarest words) that may change a finding. A new passage is read after every
+        stored one of its group (the speaker's turns, other turns, paragraphs: each by document), and only a larger
+        share of the quote's words replaces the best: it may change a finding when it may hold more of the quote's
+        words than the finding's bound for its group, and enough to be near. A new sentence is read for paraphrases
+        only (of the speaker's own turns, for a speaker heard in transcripts): it may change a finding that is neither
+        word for word nor near. The others would be read against the same candidates as before, so their findings
+        stand; no passage is read to find them, and only the quotes of the claims a new passage is a candidate for."""
         found = set(matched)
         heard = sorted(self.turn_speakers ^ speakers)
         for column, values in (("c.document_id", added), ("c.speaker_id", heard)):
             for marks in id_lists(values):
                 found.update(row[0] for row in self.ledger.db.execute(
                     f"SELECT c.id FROM claims c WHERE c.mode IN ('direct', 'mixed', 'indirect') AND {column} IN ({marks})"))
-        from_turns: set[int] = set()
-        from_sentences: set[int] = set()
-        from_paragraphs: dict[int, list[frozenset[str]]] = defaultdict(list)  # claim -> the words of each new paragraph it may match
-        turns = {row[0] for marks in id_lists(added) for row in self.ledger.db.execute(
-            f"SELECT id FROM passages WHERE is_turn = 1 AND document_id IN ({marks})")}
+        turn_speaker = {row[0]: row[1] for marks in id_lists(added) for row in self.ledger.db.execute(
+            f"SELECT id, speaker_id FROM passages WHERE is_turn = 1 AND document_id IN ({marks})")}
+        sentence_speaker = {row[0]: row[1] for marks in id_lists(added) for row in self.ledger.db.execute(
+            f"SELECT s.id, p.speaker_id FROM sentences s JOIN passages p ON p.id = s.passage_id WHERE p.document_id IN ({marks})")}
+        hits: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)  # claim -> (kind, item, its words)
         for kind in (PASSAGE, SENTENCE):
             items = self.index.in_documents(kind, added)
             keyed = self._keys_of(kind, sorted(set().union(*items.values())) if items else [])
             for item, words in items.items():
-                hits = Counter((claim, part, needed) for word in words for claim, part, needed in keyed.get(word, ()))
-                claims = {claim for (claim, _, needed), n in hits.items() if n >= needed}
-                if kind == SENTENCE:
-                    from_sentences |= claims
-                elif item in turns:
-                    from_turns |= claims
-                else:
-                    for claim in claims:
-                        from_paragraphs[claim].append(words)
-        undecided = (from_sentences | set(from_paragraphs)) - from_turns - found
+                held = Counter((claim, part, needed) for word in words for claim, part, needed in keyed.get(word, ()))
+                for claim in {claim for (claim, _, needed), n in held.items() if n >= needed} - found:
+                    hits[claim].append((kind, item, words))
+        speaker_of: dict[int, int | None] = {}
+        indirect: set[int] = set()
         findings: dict[int, list[Any]] = defaultdict(list)
-        for marks in id_lists(sorted(undecided)):
-            for row in self.ledger.db.execute(f"SELECT claim_id, quote, status, bound FROM quote_checks WHERE claim_id IN ({marks})"):
-                findings[row[0]].append(row)
-        changed = {
-            claim for claim in undecided
-            if not findings[claim]
-            or (claim in from_sentences and any(f["status"] not in ("verbatim", "near") for f in findings[claim]))
-            or any(may_replace(f, from_paragraphs.get(claim, ())) for f in findings[claim])
-        }
-        return found | from_turns | changed
+        for marks in id_lists(sorted(hits)):
+            for claim, speaker, mode in self.ledger.db.execute(f"SELECT id, speaker_id, mode FROM claims WHERE id IN ({marks})"):
+                speaker_of[claim] = speaker
+                if mode == "indirect":
+                    indirect.add(claim)
+            for row in self.ledger.db.execute(f"SELECT * FROM quote_checks WHERE claim_id IN ({marks})"):
+                findings[row["claim_id"]].append(row)
+
+        def may_change(claim: int, kind: str, item: int, words: frozenset[str]) -> bool:
+            speaker = speaker_of.get(claim)
+            if kind == SENTENCE:
+                if speaker in self.turn_speakers and sentence_speaker.get(item) != speaker:
+                    return False  # a speaker heard in transcripts is paraphrased from their own turns only
+                if claim in indirect and speaker not in self.turn_speakers:
+                    return False  # linked only once the speaker is heard (`heard` above)
+                return not findings[claim] or any(f["status"] not in ("verbatim", "near") for f in findings[claim])
+            if not findings[claim]:
+                return True  # keys but no finding (an indirect claim not linked, keyed before such claims kept sentence keys only)
+            if claim in indirect:
+                return False  # read against sentences only
+            group = PARAGRAPHS if item not in turn_speaker else OWN_TURNS if speaker is not None and turn_speaker[item] == speaker else TURNS
+            return any(may_replace(f, group, words) for f in findings[claim])
+
+        return found | {claim for claim, its in hits.items() if any(may_change(claim, *hit) for hit in its)}
 
     def _keys_of(self, kind: str, vocabulary: list[str]) -> dict[str, list[tuple[int, int, int]]]:
         """The stored quote keys among `vocabulary`: word -> (claim, part, needed)."""
@@ -419,24 +431,23 @@ class FidelityChecker:
 
 # What the stored findings were computed from: the generation of the passage index, and the speakers heard in transcripts.
 STATE_KEY = "quote_checks_state"
+# The bounds of a stored finding, by the group a new passage is read in (see `QuoteCheck.bounds`).
+OWN_TURNS, TURNS, PARAGRAPHS = "bound_own_turns", "bound_turns", "bound_paragraphs"
 KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
 CHUNK = 500
 
 
-def may_replace(finding: Any, paragraphs: Iterable[frozenset[str]]) -> bool:
-    """Whether one of a new document's `paragraphs` (its words) may change a stored finding: it may match more of the
-    quote's words than the finding's bound, and enough to be near (a quote word a passage lacks is never matched)."""
-    if finding["bound"] is None:
+def may_replace(finding: Any, group: str, words: frozenset[str]) -> bool:
+    """Whether a new passage of `group` with these words may change a stored finding: it may match more of the quote's
+    words than the finding's bound for the group, and enough to be near (a quote word a passage lacks is never matched)."""
+    bound = finding[group]
+    if bound is None:
         return True  # found before bounds were kept
     quote = Words.of(finding["quote"]).words
     if not quote:
         return False
-    counts = Counter(quote)
-    for vocabulary in paragraphs:
-        held = sum(n for word, n in counts.items() if word in vocabulary) / len(quote)
-        if held > finding["bound"] and held >= NEAR_MIN_COVERAGE:
-            return True
-    return False
+    held = sum(n for word, n in Counter(quote).items() if word in words) / len(quote)
+    return held > bound and held >= NEAR_MIN_COVERAGE
 
 
 def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
@@ -474,10 +485,11 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
                 ledger.db.executemany(f"DELETE FROM {table} WHERE claim_id = ?", [(claim,) for claim in stale])
         ledger.db.executemany(
             "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
-            " match_start, match_end, match_text, differences, bound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" match_start, match_end, match_text, differences, {OWN_TURNS}, {TURNS}, {PARAGRAPHS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.claim, c.quote, c.quote_start, c.quote_end, c.status, int(c.changed), c.match_document_id,
-                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences), c.bound)
+                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences), *c.bounds)
                 for c in checks
             ],
         )

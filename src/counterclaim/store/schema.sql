@@ -131,7 +131,11 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     match_end INTEGER,
     match_text TEXT,
     differences TEXT NOT NULL DEFAULT '[]',
-    bound REAL,  -- a new paragraph changes the finding only if it may match a larger share of the quote's words (fidelity.py)
+    -- a new turn of the quoted speaker, of another speaker, a new paragraph changes the finding only if it may match a
+    -- larger share of the quote's words than these (fidelity.py)
+    bound_own_turns REAL,
+    bound_turns REAL,
+    bound_paragraphs REAL,
     UNIQUE (claim_id, quote_start)
 );
 
