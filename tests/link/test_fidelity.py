@@ -17,6 +17,21 @@ def ledger_of(tmp_path, extractor, *paths):
     return ledger
 
 
+def affected_now(ledger, monkeypatch, **patched):
+    """The claims `check_quotes` would check again now (with `patched` names of `fidelity` replaced)."""
+    from counterclaim.link import fidelity
+    from counterclaim.link.passages import PassageIndex
+
+    index = PassageIndex(ledger)
+    index.update()
+    state = json.loads(ledger.db.execute("SELECT value FROM meta WHERE key = ?", (fidelity.STATE_KEY,)).fetchone()[0])
+    added, _ = index.changes_since(state["generation"])
+    with monkeypatch.context() as context:
+        for name, value in patched.items():
+            context.setattr(fidelity, name, value)
+        return fidelity.FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
+
+
 def find(checks, fragment):
     found = [c for c in checks if fragment in c.quote]
     assert found, f"no check of {fragment!r}: {[c.quote for c in checks]}"
@@ -198,9 +213,8 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
     but fewer of its words than that share does not have it checked again, one holding all of them does (and becomes
     its match); after each, the findings are a full check's."""
     from counterclaim.ingest import document_from_text
-    from counterclaim.link import fidelity
     from counterclaim.link.fidelity import FidelityChecker
-    from counterclaim.link.passages import PassageIndex, Words
+    from counterclaim.link.passages import Words
 
     def add(name, text):
         for extraction in extractor.extract([document_from_text(name, text)]):
@@ -227,15 +241,9 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
         assert 0.6 <= sum(w in held for w in words) / len(words) < bound
         add("letters", "Letters\n\nReaders wrote: " + " ".join(sorted(held)) + ", by mail.\n")  # no other word of the quote
 
-        index = PassageIndex(ledger)
-        index.update()
-        state = json.loads(ledger.db.execute("SELECT value FROM meta WHERE key = ?", (fidelity.STATE_KEY,)).fetchone()[0])
-        added, _ = index.changes_since(state["generation"])
-        checker = FidelityChecker(ledger, index)
-        with monkeypatch.context() as unbounded:  # without the bound, the new paragraph is a candidate: it holds the rarest words
-            unbounded.setattr(fidelity, "may_replace", lambda finding, group, words: True)
-            assert near.claim in checker.affected(added, set(state["speakers"]), set())
-        assert near.claim not in checker.affected(added, set(state["speakers"]), set())
+        # without the bound, the new paragraph is a candidate: it holds the rarest words
+        assert near.claim in affected_now(ledger, monkeypatch, may_replace=lambda finding, group, words: True)
+        assert near.claim not in affected_now(ledger, monkeypatch)
 
         checked: list = []
         real = FidelityChecker.check_all
@@ -256,23 +264,11 @@ def test_a_new_turn_of_the_quoted_speaker_sends_a_quote_back_only_when_it_may_ma
     (`50%`), the quote's near finding stands; where she says it as the article printed it, it is checked again and found
     word for word in the new turn. After each, the findings are a full check's."""
     from counterclaim.ingest import document_from_text
-    from counterclaim.link import fidelity
     from counterclaim.link.fidelity import FidelityChecker
-    from counterclaim.link.passages import PassageIndex
 
     def add(name, text):
         for extraction in extractor.extract([document_from_text(name, text)]):
             ledger.add(extraction)
-
-    def affected(**patched):
-        index = PassageIndex(ledger)
-        index.update()
-        state = json.loads(ledger.db.execute("SELECT value FROM meta WHERE key = ?", (fidelity.STATE_KEY,)).fetchone()[0])
-        added, _ = index.changes_since(state["generation"])
-        with monkeypatch.context() as context:
-            for name, value in patched.items():
-                context.setattr(fidelity, name, value)
-            return FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
 
     with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
         near = find(check_quotes(ledger), "50 percent of the emergency margin")
@@ -280,14 +276,47 @@ def test_a_new_turn_of_the_quoted_speaker_sends_a_quote_back_only_when_it_may_ma
         programme = ("The evening programme. Our guest is the board's chief engineer, Petra Lind.\n\n"
                      "HOST: How high was the water?\n\nPETRA LIND: {}\n\nHOST: Thank you.\n")
         add("evening-programme", programme.format("The water reached 50% of the emergency margin on Sunday. We were ready."))
-        assert near.claim in affected(may_replace=lambda finding, group, words: True)  # a candidate: it holds the quote's rarest words
-        assert near.claim not in affected()
+        # a candidate: it holds the quote's rarest words
+        assert near.claim in affected_now(ledger, monkeypatch, may_replace=lambda finding, group, words: True)
+        assert near.claim not in affected_now(ledger, monkeypatch)
         full = FidelityChecker.check_all
         assert [c.to_json() for c in check_quotes(ledger)] == [c.to_json() for c in full(FidelityChecker(ledger))]
 
         add("late-programme", programme.format("The water reached 50 percent of the emergency margin on Sunday."))
-        assert near.claim in affected()
+        assert near.claim in affected_now(ledger, monkeypatch)
         grown = check_quotes(ledger)
         assert find(grown, "50 percent of the emergency margin").status == "verbatim"
         assert find(grown, "50 percent of the emergency margin").match_doc_id == "late-programme"
+        assert [c.to_json() for c in grown] == [c.to_json() for c in full(FidelityChecker(ledger))]
+
+
+def test_a_new_sentence_sends_a_paraphrase_back_only_when_it_may_score_higher(tmp_path, extractor, monkeypatch):
+    """`many barns near the river had taken water` is linked to the engineer's `A few barns near the river took some
+    water`. A new turn of hers about the barns that says something else leaves the finding alone; one that says what
+    the article reported has it checked again, and the claim is linked to it. After each, the findings are a full check's."""
+    from counterclaim.ingest import document_from_text
+    from counterclaim.link.fidelity import FidelityChecker
+
+    def add(name, turn):
+        text = (f"The evening programme, with the board's chief engineer, Petra Lind.\n\nHOST: What about the farms?\n\n"
+                f"PETRA LIND: {turn}\n\nHOST: Thank you.\n")
+        for extraction in extractor.extract([document_from_text(name, text)]):
+            ledger.add(extraction)
+
+    checked: list = []
+    full = FidelityChecker.check_all
+    monkeypatch.setattr(FidelityChecker, "check_all", lambda self, only=None: checked.append(only) or full(self, only))
+    with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
+        linked = find(check_quotes(ledger), "barns near the river")
+        assert linked.status == "paraphrase" and linked.match_doc_id == "dam_interview"
+        add("evening-programme", "The barns near the river are being rebuilt by the farmers, with help from the board.")
+        # a candidate (it shares enough of the claim's words to be read), which only its score rules out
+        assert linked.claim in affected_now(ledger, monkeypatch, SCORE_MARGIN=2.0)
+        grown = check_quotes(ledger)
+        assert linked.claim not in checked[-1] and find(grown, "barns near the river").match_doc_id == "dam_interview"
+        assert [c.to_json() for c in grown] == [c.to_json() for c in full(FidelityChecker(ledger))]
+
+        add("late-programme", "Many barns near the river had taken water.")
+        grown = check_quotes(ledger)
+        assert linked.claim in checked[-1] and find(grown, "barns near the river").match_doc_id == "late-programme"
         assert [c.to_json() for c in grown] == [c.to_json() for c in full(FidelityChecker(ledger))]

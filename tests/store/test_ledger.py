@@ -160,7 +160,7 @@ def test_a_version_9_ledger_keeps_its_packed_vectors_and_gains_their_cells(tmp_p
 
 def test_a_version_10_ledger_keeps_its_quote_findings_without_bounds(tmp_path):
     """Findings stored before bounds were kept have none: a new passage that may match them has them checked again."""
-    from counterclaim.link.fidelity import PARAGRAPHS, TURNS, may_replace
+    from counterclaim.link.fidelity import PARAGRAPHS, SENTENCES, TURNS, may_replace
 
     path = tmp_path / "old.db"
     with Ledger(path) as ledger:
@@ -168,11 +168,13 @@ def test_a_version_10_ledger_keeps_its_quote_findings_without_bounds(tmp_path):
         ledger.write(lambda: ledger.db.execute("INSERT INTO quote_checks (claim_id, quote, quote_start, quote_end, status) VALUES"
                                                " (1, 'we held the valley', 0, 18, 'near')"))
     made_older(path, "ALTER TABLE quote_checks DROP COLUMN bound_own_turns; ALTER TABLE quote_checks DROP COLUMN bound_turns;"
-                     " ALTER TABLE quote_checks DROP COLUMN bound_paragraphs; UPDATE meta SET value = '10' WHERE key = 'schema_version';")
+                     " ALTER TABLE quote_checks DROP COLUMN bound_paragraphs; ALTER TABLE quote_checks DROP COLUMN bound_sentences;"
+                     " UPDATE meta SET value = '10' WHERE key = 'schema_version';")
     with Ledger(path) as ledger:
         assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
         finding = dict(ledger.db.execute("SELECT * FROM quote_checks").fetchone())
-        assert finding[PARAGRAPHS] is None and may_replace(finding, PARAGRAPHS, frozenset({"nothing", "alike"}))
+        assert finding[PARAGRAPHS] is None and finding[SENTENCES] is None
+        assert may_replace(finding, PARAGRAPHS, frozenset({"nothing", "alike"}))
         assert not may_replace({**finding, TURNS: 0.75}, TURNS, frozenset({"we", "held", "the"}))  # 3 of its 4 words: not more
         assert may_replace({**finding, TURNS: 0.75}, TURNS, frozenset({"we", "held", "the", "valley"}))
 

@@ -71,7 +71,8 @@ class QuoteCheck:
     # For a new turn of the quoted speaker, a new turn of another and a new paragraph (the groups candidates are read in):
     # the share of the quote's words it must match, more than this, to change the finding: the best share read up to the
     # end of that group, or 1.0 where the group is never read for it (found before it, too short, an indirect claim).
-    bounds: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    # Then for a new transcript sentence: the paraphrase score it must reach (the best read, or the threshold if higher).
+    bounds: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
 
     def to_json(self) -> dict[str, Any]:
         match = None
@@ -255,7 +256,7 @@ class FidelityChecker:
                         check.status = "verbatim"
                         self._set_match(check, passage, words.offsets[i][0], words.offsets[i + len(quote) - 1][1])
                         return check
-            check.bounds = (0.0, 1.0, 1.0)  # a new turn of the speaker may hold it; nothing else is read
+            check.bounds = (0.0, 1.0, 1.0, 1.0)  # a new turn of the speaker may hold it; nothing else is read
             return check
         best: tuple[float, Passage, int, int, Words] | None = None
         counts = Counter(quote)
@@ -276,7 +277,7 @@ class FidelityChecker:
             bounds[number] = best[0] if best is not None else 0.0
             if best is not None and self._is_near(quote, best):
                 break
-        check.bounds = (bounds[0], bounds[1], bounds[2])
+        check.bounds = (bounds[0], bounds[1], bounds[2], 1.0)
         if best is not None and self._is_near(quote, best):
             coverage, passage, w_start, w_end, words = best
             source = words.words[w_start:w_end]
@@ -314,6 +315,7 @@ class FidelityChecker:
         own_only = speaker is not None and speaker in self.turn_speakers  # a speaker heard in a transcript: from their own words only
         if own_turns_only and not own_only:
             return check
+        check.bounds = (*check.bounds[:3], threshold)
         claim_words = Words.of(text).words
         mine = content_words(claim_words)
         # only sentences sharing enough of the claim's content words can pass `anchored` below: the others are never read
@@ -339,6 +341,7 @@ class FidelityChecker:
             anchored = [shared_content(claim_words, Words.of(t).words) >= MIN_SHARED_CONTENT_WORDS for _, _, _, t in sentences]
             scores = scores * anchored
             best = int(scores.argmax())
+            check.bounds = (*check.bounds[:3], max(threshold, float(scores[best])))
             if scores[best] < threshold:
                 continue
             passage, start, end, _ = sentences[best]
@@ -362,8 +365,9 @@ class FidelityChecker:
         share of the quote's words replaces the best: it may change a finding when it may hold more of the quote's
         words than the finding's bound for its group, and enough to be near. A new sentence is read for paraphrases
         only (of the speaker's own turns, for a speaker heard in transcripts): it may change a finding that is neither
-        word for word nor near. The others would be read against the same candidates as before, so their findings
-        stand; no passage is read to find them, and only the quotes of the claims a new passage is a candidate for."""
+        word for word nor near when its paraphrase score reaches the finding's bound (the sentence and the quote are
+        embedded to know). The others would be read against the same candidates as before, so their findings stand;
+        no stored passage is read to find them, and only the quotes of the claims a new passage is a candidate for."""
         found = set(matched)
         heard = sorted(self.turn_speakers ^ speakers)
         for column, values in (("c.document_id", added), ("c.speaker_id", heard)):
@@ -400,7 +404,11 @@ class FidelityChecker:
                     return False  # a speaker heard in transcripts is paraphrased from their own turns only
                 if claim in indirect and speaker not in self.turn_speakers:
                     return False  # linked only once the speaker is heard (`heard` above)
-                return not findings[claim] or any(f["status"] not in ("verbatim", "near") for f in findings[claim])
+                if not findings[claim]:
+                    return True
+                if any(f["status"] not in ("verbatim", "near") for f in findings[claim]):
+                    scored.append((claim, item))  # read by meaning below
+                return False
             if not findings[claim]:
                 return True  # keys but no finding (an indirect claim not linked, keyed before such claims kept sentence keys only)
             if claim in indirect:
@@ -408,7 +416,34 @@ class FidelityChecker:
             group = PARAGRAPHS if item not in turn_speaker else OWN_TURNS if speaker is not None and turn_speaker[item] == speaker else TURNS
             return any(may_replace(f, group, words) for f in findings[claim])
 
-        return found | {claim for claim, its in hits.items() if any(may_change(claim, *hit) for hit in its)}
+        scored: list[tuple[int, int]] = []  # (claim, new sentence) whose paraphrase score decides
+        changed = {claim for claim, its in hits.items() if any([may_change(claim, *hit) for hit in its])}
+        return found | changed | self._may_paraphrase(scored, findings)
+
+    def _may_paraphrase(self, pairs: list[tuple[int, int]], findings: dict[int, list[Any]]) -> set[int]:
+        """The claims of `pairs` (claim, new sentence) that the sentence may paraphrase better than their findings' best:
+        its score, as `_read_paraphrases` computes it, reaches a finding's sentence bound (less a margin for the
+        rounding of batched embeddings)."""
+        if not pairs:
+            return set()
+        from counterclaim.link.embeddings import embed
+
+        sentences = self.index.sentences(sorted({sentence for _, sentence in pairs}))
+        quotes = sorted({f["quote"] for claim, _ in pairs for f in findings[claim] if f["status"] not in ("verbatim", "near")})
+        sentence_vectors = dict(zip(sentences, embed([text for *_, text in sentences.values()]), strict=True))
+        quote_vectors = dict(zip(quotes, embed(quotes), strict=True))
+        found = set()
+        for claim, sentence in pairs:
+            text = sentences[sentence][3]
+            for finding in findings[claim]:
+                if finding["status"] in ("verbatim", "near"):
+                    continue
+                bound = finding[SENTENCES]
+                quote = finding["quote"]
+                anchored = shared_content(Words.of(quote).words, Words.of(text).words) >= MIN_SHARED_CONTENT_WORDS
+                if bound is None or anchored and float(sentence_vectors[sentence] @ quote_vectors[quote]) >= bound - SCORE_MARGIN:
+                    found.add(claim)
+        return found
 
     def _keys_of(self, kind: str, vocabulary: list[str]) -> dict[str, list[tuple[int, int, int]]]:
         """The stored quote keys among `vocabulary`: word -> (claim, part, needed)."""
@@ -432,7 +467,8 @@ class FidelityChecker:
 # What the stored findings were computed from: the generation of the passage index, and the speakers heard in transcripts.
 STATE_KEY = "quote_checks_state"
 # The bounds of a stored finding, by the group a new passage is read in (see `QuoteCheck.bounds`).
-OWN_TURNS, TURNS, PARAGRAPHS = "bound_own_turns", "bound_turns", "bound_paragraphs"
+OWN_TURNS, TURNS, PARAGRAPHS, SENTENCES = "bound_own_turns", "bound_turns", "bound_paragraphs", "bound_sentences"
+SCORE_MARGIN = 1e-4
 KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
 CHUNK = 500
 
@@ -485,8 +521,8 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
                 ledger.db.executemany(f"DELETE FROM {table} WHERE claim_id = ?", [(claim,) for claim in stale])
         ledger.db.executemany(
             "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
-            f" match_start, match_end, match_text, differences, {OWN_TURNS}, {TURNS}, {PARAGRAPHS})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" match_start, match_end, match_text, differences, {OWN_TURNS}, {TURNS}, {PARAGRAPHS}, {SENTENCES})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.claim, c.quote, c.quote_start, c.quote_end, c.status, int(c.changed), c.match_document_id,
                  c.match_start, c.match_end, c.match_text, json.dumps(c.differences), *c.bounds)

@@ -41,8 +41,8 @@ VERDICTS = ("true", "false", "misleading", "unresolved")
 # is new, and indexes the passages quotes may come from: a version-8 ledger is linked whole once more, by the next command that
 # links, and its quotes checked again by the next `quotes`; version 10 keeps the packed vectors of a large ledger in cells
 # around centroids (its blocks gain a cell, 0 for all of them until the ledger is large); version 11 keeps with each quote's
-# finding the share of its words a new turn or paragraph must exceed to change it (its bounds; older findings have none,
-# and a new passage that may match them has them checked again).
+# finding the share of its words a new turn or paragraph must exceed, and the score a new sentence must reach, to change
+# it (its bounds; older findings have none, and a new passage that may match them has them checked again).
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
@@ -63,7 +63,7 @@ ADDED_COLUMNS = {
     },
     "proposition_claims": {"restates": "INTEGER NOT NULL DEFAULT 0"},
     "vector_blocks": {"cell": "INTEGER NOT NULL DEFAULT 0"},
-    "quote_checks": {"bound_own_turns": "REAL", "bound_turns": "REAL", "bound_paragraphs": "REAL"},
+    "quote_checks": {"bound_own_turns": "REAL", "bound_turns": "REAL", "bound_paragraphs": "REAL", "bound_sentences": "REAL"},
 }
 BACKFILL = """
 INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;

@@ -132,10 +132,12 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     match_text TEXT,
     differences TEXT NOT NULL DEFAULT '[]',
     -- a new turn of the quoted speaker, of another speaker, a new paragraph changes the finding only if it may match a
-    -- larger share of the quote's words than these (fidelity.py)
+    -- larger share of the quote's words than these, a new transcript sentence only if its paraphrase score reaches the
+    -- last (fidelity.py)
     bound_own_turns REAL,
     bound_turns REAL,
     bound_paragraphs REAL,
+    bound_sentences REAL,
     UNIQUE (claim_id, quote_start)
 );
 
