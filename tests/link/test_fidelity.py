@@ -17,8 +17,9 @@ def ledger_of(tmp_path, extractor, *paths):
     return ledger
 
 
-def affected_now(ledger, monkeypatch, **patched):
-    """The claims `check_quotes` would check again now (with `patched` names of `fidelity` replaced)."""
+def affected_now(ledger, monkeypatch, unbounded=False, **patched):
+    """The claims `check_quotes` would check again now: with `unbounded`, every new passage that is a candidate for a
+    quote by its rarest words sends it back, whatever share of its words it holds; `patched` names of `fidelity` replaced."""
     from counterclaim.link import fidelity
     from counterclaim.link.passages import PassageIndex
 
@@ -29,6 +30,9 @@ def affected_now(ledger, monkeypatch, **patched):
     with monkeypatch.context() as context:
         for name, value in patched.items():
             context.setattr(fidelity, name, value)
+        if unbounded:
+            context.setattr(fidelity, "may_replace", lambda finding, group, words: True)
+            context.setattr(fidelity.FidelityChecker, "_covers_more", lambda self, finding, group, passage: True)
         return fidelity.FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
 
 
@@ -210,9 +214,11 @@ def test_a_new_article_repeating_a_quote_does_not_check_again_the_quotes_found_w
 
 def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_finding_alone(tmp_path, extractor, monkeypatch):
     """A quote found near in another article's paragraph (18 of its 19 words): a new paragraph holding its rarest words
-    but fewer of its words than that share does not have it checked again, one holding all of them does (and becomes
-    its match); after each, the findings are a full check's."""
+    but fewer of its words than that share does not have it checked again, nor one holding all of them in an order
+    that matches few; one holding all of them in order does (and becomes its match); after each, the findings are a
+    full check's."""
     from counterclaim.ingest import document_from_text
+    from counterclaim.link import fidelity
     from counterclaim.link.fidelity import FidelityChecker
     from counterclaim.link.passages import Words
 
@@ -242,12 +248,22 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
         add("letters", "Letters\n\nReaders wrote: " + " ".join(sorted(held)) + ", by mail.\n")  # no other word of the quote
 
         # without the bound, the new paragraph is a candidate: it holds the rarest words
-        assert near.claim in affected_now(ledger, monkeypatch, may_replace=lambda finding, group, words: True)
+        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)
         assert near.claim not in affected_now(ledger, monkeypatch)
 
         checked: list = []
         real = FidelityChecker.check_all
         monkeypatch.setattr(FidelityChecker, "check_all", lambda self, only=None: checked.append(only) or real(self, only))
+        grown = check_quotes(ledger)
+        assert near.claim not in checked[-1]
+        assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
+
+        # every word of the quote, backwards: it holds more than the match does, but read in order it matches little
+        add("backwards", "Backwards\n\nReaders wrote: " + " ".join(reversed(words)) + ", by mail.\n")
+        stored = ledger.db.execute("SELECT * FROM quote_checks WHERE claim_id = ?", (near.claim,)).fetchone()
+        assert fidelity.may_replace(stored, fidelity.PARAGRAPHS, frozenset(words))
+        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)
+        assert near.claim not in affected_now(ledger, monkeypatch)
         grown = check_quotes(ledger)
         assert near.claim not in checked[-1]
         assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
@@ -277,7 +293,7 @@ def test_a_new_turn_of_the_quoted_speaker_sends_a_quote_back_only_when_it_may_ma
                      "HOST: How high was the water?\n\nPETRA LIND: {}\n\nHOST: Thank you.\n")
         add("evening-programme", programme.format("The water reached 50% of the emergency margin on Sunday. We were ready."))
         # a candidate: it holds the quote's rarest words
-        assert near.claim in affected_now(ledger, monkeypatch, may_replace=lambda finding, group, words: True)
+        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)
         assert near.claim not in affected_now(ledger, monkeypatch)
         full = FidelityChecker.check_all
         assert [c.to_json() for c in check_quotes(ledger)] == [c.to_json() for c in full(FidelityChecker(ledger))]

@@ -362,8 +362,9 @@ class FidelityChecker:
         replaced, and claims for which a turn, paragraph or transcript sentence of a new document is a candidate (it
         holds enough of a quote's stored rarest words) that may change a finding. A new passage is read after every
         stored one of its group (the speaker's turns, other turns, paragraphs: each by document), and only a larger
-        share of the quote's words replaces the best: it may change a finding when it may hold more of the quote's
-        words than the finding's bound for its group, and enough to be near. A new sentence is read for paraphrases
+        share of the quote's words replaces the best: it may change a finding when it matches more of the quote's
+        words than the finding's bound for its group, and enough to be near (only a passage that holds enough of
+        them is read to know). A new sentence is read for paraphrases
         only (of the speaker's own turns, for a speaker heard in transcripts): it may change a finding that is neither
         word for word nor near when its paraphrase score reaches the finding's bound (the sentence and the quote are
         embedded to know). The others would be read against the same candidates as before, so their findings stand;
@@ -414,11 +415,20 @@ class FidelityChecker:
             if claim in indirect:
                 return False  # read against sentences only
             group = PARAGRAPHS if item not in turn_speaker else OWN_TURNS if speaker is not None and turn_speaker[item] == speaker else TURNS
-            return any(may_replace(f, group, words) for f in findings[claim])
+            return any(may_replace(f, group, words) and self._covers_more(f, group, item) for f in findings[claim])
 
         scored: list[tuple[int, int]] = []  # (claim, new sentence) whose paraphrase score decides
         changed = {claim for claim, its in hits.items() if any([may_change(claim, *hit) for hit in its])}
         return found | changed | self._may_paraphrase(scored, findings)
+
+    def _covers_more(self, finding: Any, group: str, passage_number: int) -> bool:
+        """Whether a new passage (of `group`) matches more of the quote's words than the finding's bound, and enough to
+        be near: read as `_check_quote` reads a candidate."""
+        if finding[group] is None:
+            return True
+        passage = self.index.passages([passage_number])[0]
+        coverage, _, _ = best_window(Words.of(finding["quote"]).words, passage.words, passage.matcher())
+        return coverage > finding[group] and coverage >= NEAR_MIN_COVERAGE
 
     def _may_paraphrase(self, pairs: list[tuple[int, int]], findings: dict[int, list[Any]]) -> set[int]:
         """The claims of `pairs` (claim, new sentence) that the sentence may paraphrase better than their findings' best:
