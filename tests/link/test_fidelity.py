@@ -18,8 +18,9 @@ def ledger_of(tmp_path, extractor, *paths):
 
 
 def affected_now(ledger, monkeypatch, unbounded=False, **patched):
-    """The claims `check_quotes` would check again now: with `unbounded`, every new passage that is a candidate for a
-    quote by its rarest words sends it back, whatever share of its words it holds; `patched` names of `fidelity` replaced."""
+    """The claims `check_quotes` would check again now, and those whose findings it would settle without checking them
+    again: with `unbounded`, every new passage that is a candidate for a quote by its rarest words sends it back,
+    whatever share of its words it holds; `patched` names of `fidelity` replaced."""
     from counterclaim.link import fidelity
     from counterclaim.link.passages import PassageIndex
 
@@ -31,9 +32,9 @@ def affected_now(ledger, monkeypatch, unbounded=False, **patched):
         for name, value in patched.items():
             context.setattr(fidelity, name, value)
         if unbounded:
-            context.setattr(fidelity, "may_replace", lambda finding, group, words: True)
-            context.setattr(fidelity.FidelityChecker, "_covers_more", lambda self, finding, group, passage: True)
-        return fidelity.FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
+            context.setattr(fidelity.FidelityChecker, "_settled", lambda self, finding, groups: fidelity.RECHECK)
+        redo, settled = fidelity.FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
+        return redo, {check.claim for check in settled}
 
 
 def find(checks, fragment):
@@ -212,11 +213,11 @@ def test_a_new_article_repeating_a_quote_does_not_check_again_the_quotes_found_w
         assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
 
 
-def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_finding_alone(tmp_path, extractor, monkeypatch):
+def test_a_new_paragraph_changes_a_near_finding_only_when_it_matches_more_of_the_quote(tmp_path, extractor, monkeypatch):
     """A quote found near in another article's paragraph (18 of its 19 words): a new paragraph holding its rarest words
-    but fewer of its words than that share does not have it checked again, nor one holding all of them in an order
-    that matches few; one holding all of them in order does (and becomes its match); after each, the findings are a
-    full check's."""
+    but fewer of its words than that share leaves it alone, as does one holding all of them in an order that matches
+    few; one holding all of them in order becomes its match, read alone (the stored candidates are not read again).
+    After each, the findings are a full check's."""
     from counterclaim.ingest import document_from_text
     from counterclaim.link import fidelity
     from counterclaim.link.fidelity import FidelityChecker
@@ -248,8 +249,8 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
         add("letters", "Letters\n\nReaders wrote: " + " ".join(sorted(held)) + ", by mail.\n")  # no other word of the quote
 
         # without the bound, the new paragraph is a candidate: it holds the rarest words
-        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)
-        assert near.claim not in affected_now(ledger, monkeypatch)
+        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)[0]
+        assert near.claim not in set().union(*affected_now(ledger, monkeypatch))
 
         checked: list = []
         real = FidelityChecker.check_all
@@ -262,23 +263,24 @@ def test_a_new_paragraph_that_cannot_match_more_of_a_quote_leaves_its_near_findi
         add("backwards", "Backwards\n\nReaders wrote: " + " ".join(reversed(words)) + ", by mail.\n")
         stored = ledger.db.execute("SELECT * FROM quote_checks WHERE claim_id = ?", (near.claim,)).fetchone()
         assert fidelity.may_replace(stored, fidelity.PARAGRAPHS, frozenset(words))
-        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)
-        assert near.claim not in affected_now(ledger, monkeypatch)
+        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)[0]
+        assert near.claim not in set().union(*affected_now(ledger, monkeypatch))
         grown = check_quotes(ledger)
         assert near.claim not in checked[-1]
         assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
 
         add("readers", f"Readers\n\nA reader recalled that {quote.lower()}, as the board said.\n")
+        assert near.claim in affected_now(ledger, monkeypatch)[1]  # settled by the new paragraph alone
         grown = check_quotes(ledger)
-        assert near.claim in checked[-1]
-        assert find(grown, "each of the rules").status == "verbatim"
+        assert near.claim not in checked[-1]
+        assert find(grown, "each of the rules").status == "verbatim" and find(grown, "each of the rules").match_doc_id == "readers"
         assert [c.to_json() for c in grown] == [c.to_json() for c in real(FidelityChecker(ledger))]
 
 
-def test_a_new_turn_of_the_quoted_speaker_sends_a_quote_back_only_when_it_may_match_more_of_it(tmp_path, extractor, monkeypatch):
+def test_a_new_turn_of_the_quoted_speaker_changes_a_quote_finding_only_when_it_matches_more_of_it(tmp_path, extractor, monkeypatch):
     """The engineer repeats on another programme what the article quoted: where she says it as the interview had it
-    (`50%`), the quote's near finding stands; where she says it as the article printed it, it is checked again and found
-    word for word in the new turn. After each, the findings are a full check's."""
+    (`50%`), the quote's near finding stands; where she says it as the article printed it, it is found word for word
+    in the new turn, read alone. After each, the findings are a full check's."""
     from counterclaim.ingest import document_from_text
     from counterclaim.link.fidelity import FidelityChecker
 
@@ -293,13 +295,13 @@ def test_a_new_turn_of_the_quoted_speaker_sends_a_quote_back_only_when_it_may_ma
                      "HOST: How high was the water?\n\nPETRA LIND: {}\n\nHOST: Thank you.\n")
         add("evening-programme", programme.format("The water reached 50% of the emergency margin on Sunday. We were ready."))
         # a candidate: it holds the quote's rarest words
-        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)
-        assert near.claim not in affected_now(ledger, monkeypatch)
+        assert near.claim in affected_now(ledger, monkeypatch, unbounded=True)[0]
+        assert near.claim not in set().union(*affected_now(ledger, monkeypatch))
         full = FidelityChecker.check_all
         assert [c.to_json() for c in check_quotes(ledger)] == [c.to_json() for c in full(FidelityChecker(ledger))]
 
         add("late-programme", programme.format("The water reached 50 percent of the emergency margin on Sunday."))
-        assert near.claim in affected_now(ledger, monkeypatch)
+        assert near.claim in affected_now(ledger, monkeypatch)[1]  # settled: found word for word in the new turn
         grown = check_quotes(ledger)
         assert find(grown, "50 percent of the emergency margin").status == "verbatim"
         assert find(grown, "50 percent of the emergency margin").match_doc_id == "late-programme"
@@ -327,7 +329,7 @@ def test_a_new_sentence_sends_a_paraphrase_back_only_when_it_may_score_higher(tm
         assert linked.status == "paraphrase" and linked.match_doc_id == "dam_interview"
         add("evening-programme", "The barns near the river are being rebuilt by the farmers, with help from the board.")
         # a candidate (it shares enough of the claim's words to be read), which only its score rules out
-        assert linked.claim in affected_now(ledger, monkeypatch, SCORE_MARGIN=2.0)
+        assert linked.claim in affected_now(ledger, monkeypatch, SCORE_MARGIN=2.0)[0]
         grown = check_quotes(ledger)
         assert linked.claim not in checked[-1] and find(grown, "barns near the river").match_doc_id == "dam_interview"
         assert [c.to_json() for c in grown] == [c.to_json() for c in full(FidelityChecker(ledger))]

@@ -279,15 +279,18 @@ class FidelityChecker:
                 break
         check.bounds = (bounds[0], bounds[1], bounds[2], 1.0)
         if best is not None and self._is_near(quote, best):
-            coverage, passage, w_start, w_end, words = best
-            source = words.words[w_start:w_end]
-            edits = differences(quote, source)
-            check.status = "verbatim" if not edits else "near"
-            check.differences = edits
-            check.changed = changes_meaning(edits)
-            self._set_match(check, passage, words.offsets[w_start][0], words.offsets[w_end - 1][1])
+            self._matched(check, quote, best)
             return check
         return self._paraphrase(check, row, quote_text, QUOTE_PARAPHRASE_MIN)
+
+    def _matched(self, check: QuoteCheck, quote: list[str], best: tuple[float, Passage, int, int, Words]) -> None:
+        """The check found word for word or near in the best candidate's window, with the edits between them."""
+        _, passage, w_start, w_end, words = best
+        edits = differences(quote, words.words[w_start:w_end])
+        check.status = "verbatim" if not edits else "near"
+        check.differences = edits
+        check.changed = changes_meaning(edits)
+        self._set_match(check, passage, words.offsets[w_start][0], words.offsets[w_end - 1][1])
 
     @staticmethod
     def _is_near(quote: list[str], found: tuple[float, Passage, int, int, Words]) -> bool:
@@ -355,7 +358,7 @@ class FidelityChecker:
             check.changed = changes_meaning(check.differences)
             self._set_match(check, passage, start, end)
 
-    def affected(self, added: list[int], speakers: set[int], matched: set[int]) -> set[int]:
+    def affected(self, added: list[int], speakers: set[int], matched: set[int]) -> tuple[set[int], list[QuoteCheck]]:
         """The claims whose findings may differ from the stored ones since the documents `added` came (and others were
         replaced), when `speakers` were heard in transcripts: claims of the new documents, claims of a speaker who came
         to be (or ceased to be) heard in a transcript, `matched` claims whose match was in a document now gone or
@@ -368,7 +371,10 @@ class FidelityChecker:
         only (of the speaker's own turns, for a speaker heard in transcripts): it may change a finding that is neither
         word for word nor near when its paraphrase score reaches the finding's bound (the sentence and the quote are
         embedded to know). The others would be read against the same candidates as before, so their findings stand;
-        no stored passage is read to find them, and only the quotes of the claims a new passage is a candidate for."""
+        no stored passage is read to find them, and only the quotes of the claims a new passage is a candidate for.
+
+        Returns the claims to check again, and the findings settled without checking again: where new passages change
+        a finding only by one of them matching the quote near or word for word (`_settled`)."""
         found = set(matched)
         heard = sorted(self.turn_speakers ^ speakers)
         for column, values in (("c.document_id", added), ("c.speaker_id", heard)):
@@ -391,12 +397,15 @@ class FidelityChecker:
         indirect: set[int] = set()
         findings: dict[int, list[Any]] = defaultdict(list)
         for marks in id_lists(sorted(hits)):
-            for claim, speaker, mode in self.ledger.db.execute(f"SELECT id, speaker_id, mode FROM claims WHERE id IN ({marks})"):
+            for claim, speaker, mode in self.ledger.db.execute(  # claims of replaced versions are not checked
+                    f"SELECT c.id, c.speaker_id, c.mode FROM claims c JOIN documents d ON d.id = c.document_id AND d.latest = 1"
+                    f" WHERE c.id IN ({marks})"):
                 speaker_of[claim] = speaker
                 if mode == "indirect":
                     indirect.add(claim)
-            for row in self.ledger.db.execute(f"SELECT * FROM quote_checks WHERE claim_id IN ({marks})"):
+            for row in self.ledger.db.execute(f"{FINDINGS} WHERE q.claim_id IN ({marks}) ORDER BY q.id"):
                 findings[row["claim_id"]].append(row)
+        news: dict[int, dict[str, list[tuple[int, frozenset[str]]]]] = defaultdict(lambda: defaultdict(list))  # claim -> group -> passages
 
         def may_change(claim: int, kind: str, item: int, words: frozenset[str]) -> bool:
             speaker = speaker_of.get(claim)
@@ -415,20 +424,49 @@ class FidelityChecker:
             if claim in indirect:
                 return False  # read against sentences only
             group = PARAGRAPHS if item not in turn_speaker else OWN_TURNS if speaker is not None and turn_speaker[item] == speaker else TURNS
-            return any(may_replace(f, group, words) and self._covers_more(f, group, item) for f in findings[claim])
+            news[claim][group].append((item, words))
+            return False
 
         scored: list[tuple[int, int]] = []  # (claim, new sentence) whose paraphrase score decides
-        changed = {claim for claim, its in hits.items() if any([may_change(claim, *hit) for hit in its])}
-        return found | changed | self._may_paraphrase(scored, findings)
+        changed = {claim for claim, its in hits.items() if claim in speaker_of and any([may_change(claim, *hit) for hit in its])}
+        settled: dict[int, list[QuoteCheck]] = {}
+        for claim, groups in news.items():
+            outcomes = [self._settled(finding, groups) for finding in findings[claim]]
+            if any(outcome is RECHECK for outcome in outcomes):
+                changed.add(claim)
+            elif any(outcomes):
+                settled[claim] = [outcome for outcome in outcomes if isinstance(outcome, QuoteCheck)]
+        # a finding settled near no longer reads sentences; the others may still be paraphrased better
+        unsettled = {claim: [f for f in findings[claim] if not any(c.quote_start == f["quote_start"] for c in settled.get(claim, ()))]
+                     for claim, _ in scored}
+        changed |= self._may_paraphrase(scored, unsettled)
+        return found | changed, [check for claim, checks in settled.items() if claim not in changed and claim not in found for check in checks]
 
-    def _covers_more(self, finding: Any, group: str, passage_number: int) -> bool:
-        """Whether a new passage (of `group`) matches more of the quote's words than the finding's bound, and enough to
-        be near: read as `_check_quote` reads a candidate."""
-        if finding[group] is None:
-            return True
-        passage = self.index.passages([passage_number])[0]
-        coverage, _, _ = best_window(Words.of(finding["quote"]).words, passage.words, passage.matcher())
-        return coverage > finding[group] and coverage >= NEAR_MIN_COVERAGE
+    def _settled(self, finding: Any, groups: dict[str, list[tuple[int, frozenset[str]]]]) -> QuoteCheck | object | None:
+        """What new passages (by group) make of a stored finding: None when they change nothing, the new finding when
+        the first of them to match more of the quote's words than the bound of its group (read as `_check_quote`
+        reads candidates, after the stored ones) is near, and RECHECK when one is not near but may still change it
+        (what the stored candidates after it would do is not stored), or the finding has no bounds."""
+        quote = Words.of(finding["quote"]).words
+        for number, group in enumerate((OWN_TURNS, TURNS, PARAGRAPHS)):
+            bound = finding[group]
+            if bound is None:
+                return RECHECK
+            passages = self.index.passages(item for item, words in groups.get(group, ()) if may_replace(finding, group, words))
+            best: tuple[float, Passage, int, int, Words] | None = None
+            for passage in passages:
+                coverage, w_start, w_end = best_window(quote, passage.words, passage.matcher())
+                if coverage > (best[0] if best is not None else bound):
+                    best = (coverage, passage, w_start, w_end, passage.words)
+            if best is None or best[0] < NEAR_MIN_COVERAGE:
+                continue  # nothing new is read in this group, or nothing that could be near: the stored reading stands
+            if len(quote) < MIN_QUOTE_WORDS or not self._is_near(quote, best):
+                return RECHECK
+            check = stored_check(finding)
+            self._matched(check, quote, best)
+            check.bounds = (*(finding[g] for g in (OWN_TURNS, TURNS, PARAGRAPHS)[:number]), best[0], *[1.0] * (3 - number))
+            return check
+        return None
 
     def _may_paraphrase(self, pairs: list[tuple[int, int]], findings: dict[int, list[Any]]) -> set[int]:
         """The claims of `pairs` (claim, new sentence) that the sentence may paraphrase better than their findings' best:
@@ -478,6 +516,7 @@ class FidelityChecker:
 STATE_KEY = "quote_checks_state"
 # The bounds of a stored finding, by the group a new passage is read in (see `QuoteCheck.bounds`).
 OWN_TURNS, TURNS, PARAGRAPHS, SENTENCES = "bound_own_turns", "bound_turns", "bound_paragraphs", "bound_sentences"
+RECHECK = object()  # `_settled`: the finding is checked again
 SCORE_MARGIN = 1e-4
 KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
 CHUNK = 500
@@ -511,13 +550,14 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
     checker = FidelityChecker(ledger, index)
     gone: list[int] = []
     redo: set[int] | None = None
+    settled: list[QuoteCheck] = []
     if state is not None and "generation" in state:
         added, gone = index.changes_since(state["generation"])
         matched: set[int] = set()
         for marks in id_lists(gone):
             matched.update(r[0] for r in ledger.db.execute(f"SELECT claim_id FROM quote_checks WHERE match_document_id IN ({marks})"))
-        redo = checker.affected(added, set(state["speakers"]), matched)
-    checks = checker.check_all(only=redo)
+        redo, settled = checker.affected(added, set(state["speakers"]), matched)
+    checks = checker.check_all(only=redo) + settled
 
     def store() -> None:
         if redo is None:
@@ -550,18 +590,22 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
     return stored_checks(ledger)
 
 
+FINDINGS = (
+    "SELECT q.*, c.claim_id AS claim_name, c.mode, d.doc_id, s.name, m.doc_id AS match_doc_id FROM quote_checks q"
+    " JOIN claims c ON c.id = q.claim_id JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
+    " LEFT JOIN documents m ON m.id = q.match_document_id"
+)
+
+
+def stored_check(r: Any) -> QuoteCheck:
+    """A finding as stored (a row of `FINDINGS`)."""
+    return QuoteCheck(
+        r["claim_id"], r["claim_name"], r["doc_id"], r["name"], r["quote"], r["quote_start"], r["quote_end"], r["status"],
+        bool(r["changed"]), r["match_document_id"], r["match_doc_id"], r["match_start"], r["match_end"], r["match_text"],
+        json.loads(r["differences"]), mode=r["mode"], bounds=(r[OWN_TURNS], r[TURNS], r[PARAGRAPHS], r[SENTENCES]),
+    )
+
+
 def stored_checks(ledger: Ledger) -> list[QuoteCheck]:
     """The stored findings, in the order a full check lists them."""
-    rows = ledger.db.execute(
-        "SELECT q.*, c.claim_id AS claim_name, c.mode, d.doc_id, s.name, m.doc_id AS match_doc_id FROM quote_checks q"
-        " JOIN claims c ON c.id = q.claim_id JOIN documents d ON d.id = c.document_id LEFT JOIN speakers s ON s.id = c.speaker_id"
-        " LEFT JOIN documents m ON m.id = q.match_document_id ORDER BY c.document_id, c.content_start, c.id, q.id"
-    )
-    return [
-        QuoteCheck(
-            r["claim_id"], r["claim_name"], r["doc_id"], r["name"], r["quote"], r["quote_start"], r["quote_end"], r["status"],
-            bool(r["changed"]), r["match_document_id"], r["match_doc_id"], r["match_start"], r["match_end"], r["match_text"],
-            json.loads(r["differences"]), mode=r["mode"],
-        )
-        for r in rows
-    ]
+    return [stored_check(r) for r in ledger.db.execute(f"{FINDINGS} ORDER BY c.document_id, c.content_start, c.id, q.quote_start")]
