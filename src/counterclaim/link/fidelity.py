@@ -367,11 +367,11 @@ class FidelityChecker:
         stored one of its group (the speaker's turns, other turns, paragraphs: each by document), and only a larger
         share of the quote's words replaces the best: it may change a finding when it matches more of the quote's
         words than the finding's bound for its group, and enough to be near (only a passage that holds enough of
-        them is read to know). A new sentence is read for paraphrases
-        only (of the speaker's own turns, for a speaker heard in transcripts): it may change a finding that is neither
-        word for word nor near when its paraphrase score reaches the finding's bound (the sentence and the quote are
-        embedded to know). The others would be read against the same candidates as before, so their findings stand;
-        no stored passage is read to find them, and only the quotes of the claims a new passage is a candidate for.
+        them is read to know). A new sentence is read for paraphrases only (of the speaker's own turns, for a speaker
+        heard in transcripts): it may change a finding that is neither word for word nor near when its paraphrase
+        score reaches the finding's bound (the sentence and the quote are embedded to know). The others would be
+        read against the same candidates as before, so their findings stand; no stored passage is read to find them,
+        and only the quotes of the claims a new passage is a candidate for.
 
         Returns the claims to check again, and the findings settled without checking again: where new passages change
         a finding only by one of them matching the quote near or word for word (`_settled`)."""
