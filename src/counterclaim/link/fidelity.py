@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -528,11 +529,18 @@ def may_replace(finding: Any, group: str, words: frozenset[str]) -> bool:
     bound = finding[group]
     if bound is None:
         return True  # found before bounds were kept
-    quote = Words.of(finding["quote"]).words
-    if not quote:
+    counts, total = word_counts(finding["quote"])
+    if not total:
         return False
-    held = sum(n for word, n in Counter(quote).items() if word in words) / len(quote)
+    held = sum(n for word, n in counts if word in words) / total
     return held > bound and held >= NEAR_MIN_COVERAGE
+
+
+@lru_cache(maxsize=4096)
+def word_counts(text: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    """A text's words with how often each occurs, and how many there are: a quote is weighed against many passages."""
+    words = Words.of(text).words
+    return tuple(Counter(words).items()), len(words)
 
 
 def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
