@@ -338,3 +338,29 @@ def test_a_new_sentence_sends_a_paraphrase_back_only_when_it_may_score_higher(tm
         grown = check_quotes(ledger)
         assert linked.claim in checked[-1] and find(grown, "barns near the river").match_doc_id == "late-programme"
         assert [c.to_json() for c in grown] == [c.to_json() for c in full(FidelityChecker(ledger))]
+
+
+def test_a_transcript_sentence_is_embedded_once_whatever_the_checks_that_read_it(tmp_path, extractor, monkeypatch):
+    """The interview's sentences embedded by the first check are stored; a later article reporting the engineer's words
+    on the barns is compared with them without embedding them again, and the findings are a full check's."""
+    from counterclaim.ingest import document_from_text
+    from counterclaim.link import embeddings
+    from counterclaim.link.fidelity import FidelityChecker
+
+    with ledger_of(tmp_path, extractor, fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
+        assert find(check_quotes(ledger), "barns near the river").status == "paraphrase"
+        assert ledger.db.execute("SELECT count(*) FROM quote_checks WHERE status = 'paraphrase' AND vector IS NULL").fetchone()[0] == 0
+        stored = {row[0] for row in ledger.db.execute(
+            "SELECT substr(d.text, s.start + 1, s.end - s.start) FROM sentence_vectors v JOIN sentences s ON s.id = v.sentence_id"
+            " JOIN passages p ON p.id = s.passage_id JOIN documents d ON d.id = p.document_id")}
+        assert "A few barns near the river took some water." in stored
+        embedded: list[str] = []
+        real = embeddings.embed
+        monkeypatch.setattr(embeddings, "embed", lambda texts: embedded.extend(texts) or real(texts))
+        text = "Barns Flooded\n\nPetra Lind said on Monday that a few barns near the river had taken some water.\n"
+        for extraction in extractor.extract([document_from_text("barns-flooded", text)]):
+            ledger.add(extraction)
+        grown = check_quotes(ledger)
+        assert embedded and not set(embedded) & stored
+        assert find(grown, "a few barns near the river had taken").status == "paraphrase"
+        assert [c.to_json() for c in grown] == [c.to_json() for c in FidelityChecker(ledger).check_all()]

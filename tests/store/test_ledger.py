@@ -169,11 +169,13 @@ def test_a_version_10_ledger_keeps_its_quote_findings_without_bounds(tmp_path):
                                                " (1, 'we held the valley', 0, 18, 'near')"))
     made_older(path, "ALTER TABLE quote_checks DROP COLUMN bound_own_turns; ALTER TABLE quote_checks DROP COLUMN bound_turns;"
                      " ALTER TABLE quote_checks DROP COLUMN bound_paragraphs; ALTER TABLE quote_checks DROP COLUMN bound_sentences;"
+                     " ALTER TABLE quote_checks DROP COLUMN vector; DROP TABLE sentence_vectors;"
                      " UPDATE meta SET value = '10' WHERE key = 'schema_version';")
     with Ledger(path) as ledger:
         assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
         finding = dict(ledger.db.execute("SELECT * FROM quote_checks").fetchone())
-        assert finding[PARAGRAPHS] is None and finding[SENTENCES] is None
+        assert finding[PARAGRAPHS] is None and finding[SENTENCES] is None and finding["vector"] is None
+        assert ledger.db.execute("SELECT count(*) FROM sentence_vectors").fetchone()[0] == 0
         assert may_replace(finding, PARAGRAPHS, frozenset({"nothing", "alike"}))
         assert not may_replace({**finding, TURNS: 0.75}, TURNS, frozenset({"we", "held", "the"}))  # 3 of its 4 words: not more
         assert may_replace({**finding, TURNS: 0.75}, TURNS, frozenset({"we", "held", "the", "valley"}))

@@ -74,6 +74,7 @@ class QuoteCheck:
     # end of that group, or 1.0 where the group is never read for it (found before it, too short, an indirect claim).
     # Then for a new transcript sentence: the paraphrase score it must reach (the best read, or the threshold if higher).
     bounds: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
+    vector: np.ndarray | None = None  # the embedding of the text compared with sentences, where sentences were read
 
     def to_json(self) -> dict[str, Any]:
         match = None
@@ -157,7 +158,8 @@ class FidelityChecker:
         self.keys: dict[int, list[tuple[str, str, int, int]]] = {}  # claim -> (kind, word, part, needed) of its quotes' rarest words
         self._turn_spans: dict[int, list[tuple[int, int]]] = {}
         self._quotes_of: dict[int, list[tuple[int, int]]] = {}
-        self._sentence_vectors: dict[int, Any] = {}
+        self._sentence_vectors: dict[int, np.ndarray] = {}
+        self.new_sentence_vectors: dict[int, np.ndarray] = {}  # embedded by this checker, to be stored
         self._paraphrases: list[tuple[QuoteCheck, str, float, list[int]]] = []
 
     def _text(self, document_id: int) -> str:
@@ -335,10 +337,9 @@ class FidelityChecker:
         from counterclaim.link.embeddings import embed
 
         queued, self._paraphrases = self._paraphrases, []
-        missing = sorted({n for *_, numbers in queued for n in numbers} - set(self._sentence_vectors))
-        known = self.index.sentences(missing)
-        self._sentence_vectors.update(zip(missing, embed([known[n][3] for n in missing]), strict=True))
+        self._read_sentence_vectors({n for *_, numbers in queued for n in numbers})
         for (check, text, threshold, numbers), vector in zip(queued, embed([text for _, text, _, _ in queued]), strict=True):
+            check.vector = vector
             claim_words = Words.of(text).words
             sentences = list(self.index.sentences(numbers).values())
             scores = np.array([self._sentence_vectors[n] for n in numbers]) @ vector
@@ -358,6 +359,21 @@ class FidelityChecker:
             check.differences = differences(claim_words, words.words)
             check.changed = changes_meaning(check.differences)
             self._set_match(check, passage, start, end)
+
+    def _read_sentence_vectors(self, numbers: Iterable[int]) -> None:
+        """The embeddings of these transcript sentences: stored ones read, the others embedded (and kept in
+        `new_sentence_vectors` to be stored), so that a sentence is embedded once whatever the checks that read it."""
+        from counterclaim.link.embeddings import embed
+
+        missing = sorted(set(numbers) - set(self._sentence_vectors))
+        for marks in id_lists(missing):
+            for number, vector in self.ledger.db.execute(f"SELECT sentence_id, vector FROM sentence_vectors WHERE sentence_id IN ({marks})"):
+                self._sentence_vectors[number] = np.frombuffer(vector, dtype=np.float32)
+        missing = [n for n in missing if n not in self._sentence_vectors]
+        known = self.index.sentences(missing)
+        embedded = dict(zip(missing, embed([known[n][3] for n in missing]), strict=True))
+        self._sentence_vectors.update(embedded)
+        self.new_sentence_vectors.update(embedded)
 
     def affected(self, added: list[int], speakers: set[int], matched: set[int]) -> tuple[set[int], list[QuoteCheck]]:
         """The claims whose findings may differ from the stored ones since the documents `added` came (and others were
@@ -478,9 +494,11 @@ class FidelityChecker:
         from counterclaim.link.embeddings import embed
 
         sentences = self.index.sentences(sorted({sentence for _, sentence in pairs}))
-        quotes = sorted({f["quote"] for claim, _ in pairs for f in findings[claim] if f["status"] not in ("verbatim", "near")})
-        sentence_vectors = dict(zip(sentences, embed([text for *_, text in sentences.values()]), strict=True))
-        quote_vectors = dict(zip(quotes, embed(quotes), strict=True))
+        self._read_sentence_vectors(sentences)
+        quote_vectors = {f["quote"]: np.frombuffer(f["vector"], dtype=np.float32)
+                         for claim, _ in pairs for f in findings[claim] if f["vector"] is not None}
+        quotes = sorted({f["quote"] for claim, _ in pairs for f in findings[claim] if f["status"] not in ("verbatim", "near")} - set(quote_vectors))
+        quote_vectors.update(zip(quotes, embed(quotes), strict=True))  # findings stored before their vectors were
         found = set()
         for claim, sentence in pairs:
             text = sentences[sentence][3]
@@ -490,7 +508,7 @@ class FidelityChecker:
                 bound = finding[SENTENCES]
                 quote = finding["quote"]
                 anchored = shared_content(Words.of(quote).words, Words.of(text).words) >= MIN_SHARED_CONTENT_WORDS
-                if bound is None or anchored and float(sentence_vectors[sentence] @ quote_vectors[quote]) >= bound - SCORE_MARGIN:
+                if bound is None or anchored and float(self._sentence_vectors[sentence] @ quote_vectors[quote]) >= bound - SCORE_MARGIN:
                     found.add(claim)
         return found
 
@@ -579,11 +597,12 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
                 ledger.db.executemany(f"DELETE FROM {table} WHERE claim_id = ?", [(claim,) for claim in stale])
         ledger.db.executemany(
             "INSERT OR REPLACE INTO quote_checks (claim_id, quote, quote_start, quote_end, status, changed, match_document_id,"
-            f" match_start, match_end, match_text, differences, {OWN_TURNS}, {TURNS}, {PARAGRAPHS}, {SENTENCES})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" match_start, match_end, match_text, differences, {OWN_TURNS}, {TURNS}, {PARAGRAPHS}, {SENTENCES}, vector)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.claim, c.quote, c.quote_start, c.quote_end, c.status, int(c.changed), c.match_document_id,
-                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences), *c.bounds)
+                 c.match_start, c.match_end, c.match_text, json.dumps(c.differences), *c.bounds,
+                 c.vector.astype(np.float32).tobytes() if c.vector is not None else None)
                 for c in checks
             ],
         )
@@ -591,6 +610,8 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
             "INSERT OR IGNORE INTO quote_keys (kind, word, claim_id, part, needed) VALUES (?, ?, ?, ?, ?)",
             [(kind, word, claim, part, needed) for claim, keys in checker.keys.items() for kind, word, part, needed in keys],
         )
+        ledger.db.executemany("INSERT OR IGNORE INTO sentence_vectors (sentence_id, vector) VALUES (?, ?)",
+                              [(n, v.astype(np.float32).tobytes()) for n, v in checker.new_sentence_vectors.items()])
         computed_from = {"generation": generation, "speakers": sorted(checker.turn_speakers)}
         ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STATE_KEY, json.dumps(computed_from)))
 

@@ -42,7 +42,8 @@ VERDICTS = ("true", "false", "misleading", "unresolved")
 # links, and its quotes checked again by the next `quotes`; version 10 keeps the packed vectors of a large ledger in cells
 # around centroids (its blocks gain a cell, 0 for all of them until the ledger is large); version 11 keeps with each quote's
 # finding the share of its words a new turn or paragraph must exceed, and the score a new sentence must reach, to change
-# it (its bounds; older findings have none, and a new passage that may match them has them checked again).
+# it (its bounds; older findings have none, and a new passage that may match them has them checked again), with the
+# embeddings of what was compared with transcript sentences and of the sentences.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
@@ -63,7 +64,7 @@ ADDED_COLUMNS = {
     },
     "proposition_claims": {"restates": "INTEGER NOT NULL DEFAULT 0"},
     "vector_blocks": {"cell": "INTEGER NOT NULL DEFAULT 0"},
-    "quote_checks": {"bound_own_turns": "REAL", "bound_turns": "REAL", "bound_paragraphs": "REAL", "bound_sentences": "REAL"},
+    "quote_checks": {"bound_own_turns": "REAL", "bound_turns": "REAL", "bound_paragraphs": "REAL", "bound_sentences": "REAL", "vector": "BLOB"},
 }
 BACKFILL = """
 INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;

@@ -138,6 +138,7 @@ CREATE TABLE IF NOT EXISTS quote_checks (
     bound_turns REAL,
     bound_paragraphs REAL,
     bound_sentences REAL,
+    vector BLOB,  -- the embedding of the text compared with transcript sentences, where they were read (float32)
     UNIQUE (claim_id, quote_start)
 );
 
@@ -163,6 +164,11 @@ CREATE TABLE IF NOT EXISTS sentences (
     end INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_passage ON sentences(passage_id);
+-- The embeddings of the sentences quote checking read (float32), each computed once.
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    sentence_id INTEGER PRIMARY KEY REFERENCES sentences(id) ON DELETE CASCADE,
+    vector BLOB NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_words USING fts5(words, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '''%_'");
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocabulary USING fts5vocab(passage_words, 'row');
 CREATE VIRTUAL TABLE IF NOT EXISTS sentence_words USING fts5(words, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '''%_'");
