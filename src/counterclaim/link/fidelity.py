@@ -405,11 +405,9 @@ class FidelityChecker:
         hits: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)  # claim -> (kind, item, its words)
         for kind in (PASSAGE, SENTENCE):
             items = self.index.in_documents(kind, added)
-            keyed = self._keys_of(kind, sorted(set().union(*items.values())) if items else [])
-            for item, words in items.items():
-                held = Counter((claim, part, needed) for word in words for claim, part, needed in keyed.get(word, ()))
-                for claim in {claim for (claim, _, needed), n in held.items() if n >= needed} - found:
-                    hits[claim].append((kind, item, words))
+            for item, claims in self._keyed_by(kind, items).items():
+                for claim in claims - found:
+                    hits[claim].append((kind, item, items[item]))
         speaker_of: dict[int, int | None] = {}
         indirect: set[int] = set()
         findings: dict[int, list[Any]] = defaultdict(list)
@@ -512,17 +510,37 @@ class FidelityChecker:
                     found.add(claim)
         return found
 
-    def _keys_of(self, kind: str, vocabulary: list[str]) -> dict[str, list[tuple[int, int, int]]]:
-        """The stored quote keys among `vocabulary`: word -> (claim, part, needed)."""
-        keyed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    def _keyed_by(self, kind: str, items: dict[int, frozenset[str]]) -> dict[int, set[int]]:
+        """For each item (passage or sentence: its words), the claims it is a candidate for: it holds `needed` of the
+        stored keys of one of their parts. Counted with numpy: a word common to many copies of a story keys many quotes."""
+        vocabulary = sorted(set().union(*items.values())) if items else []
+        rows = []
         for start in range(0, len(vocabulary), CHUNK):
             chunk = vocabulary[start : start + CHUNK]
-            for word, claim, part, needed in self.ledger.db.execute(
+            rows += self.ledger.db.execute(
                 f"SELECT word, claim_id, part, needed FROM quote_keys WHERE kind = ? AND word IN ({','.join('?' * len(chunk))})",
                 (kind, *chunk),
-            ):
-                keyed[word].append((claim, part, needed))
-        return keyed
+            ).fetchall()
+        if not rows:
+            return {}
+        rows.sort(key=lambda row: row[0])
+        parts = {(claim, part): n for n, (claim, part) in enumerate(dict.fromkeys((row[1], row[2]) for row in rows))}
+        part_of = np.array([parts[row[1], row[2]] for row in rows], dtype=np.int64)  # each key's part, keys by word
+        needed = np.zeros(len(parts), dtype=np.int64)
+        needed[part_of] = [row[3] for row in rows]
+        claim_of = np.array([claim for claim, _ in parts], dtype=np.int64)
+        words = [row[0] for row in rows]
+        starts = _runs(words)
+        found: dict[int, set[int]] = {}
+        for item, held in items.items():
+            runs = [part_of[slice(*starts[word])] for word in held if word in starts]
+            if not runs:
+                continue
+            keyed, counts = np.unique(np.concatenate(runs), return_counts=True)
+            claims = set(claim_of[keyed[counts >= needed[keyed]]].tolist())
+            if claims:
+                found[item] = claims
+        return found
 
     def _set_match(self, check: QuoteCheck, passage: Passage, start: int, end: int) -> None:
         check.match_document_id = passage.document_id
@@ -552,6 +570,17 @@ def may_replace(finding: Any, group: str, words: frozenset[str]) -> bool:
         return False
     held = sum(n for word, n in counts if word in words) / total
     return held > bound and held >= NEAR_MIN_COVERAGE
+
+
+def _runs(words: list[str]) -> dict[str, tuple[int, int]]:
+    """Where each word's run starts and ends in a sorted list."""
+    runs: dict[str, tuple[int, int]] = {}
+    start = 0
+    for n in range(1, len(words) + 1):
+        if n == len(words) or words[n] != words[start]:
+            runs[words[start]] = (start, n)
+            start = n
+    return runs
 
 
 @lru_cache(maxsize=4096)
