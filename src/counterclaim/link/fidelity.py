@@ -443,7 +443,11 @@ class FidelityChecker:
             return False
 
         scored: list[tuple[int, int]] = []  # (claim, new sentence) whose paraphrase score decides
-        changed = {claim for claim, its in hits.items() if claim in speaker_of and any([may_change(claim, *hit) for hit in its])}
+        changed: set[int] = set()
+        for claim, its in hits.items():
+            for hit in its:  # every hit: each may queue a new passage or sentence to weigh below
+                if claim in speaker_of and may_change(claim, *hit):
+                    changed.add(claim)
         settled: dict[int, list[QuoteCheck]] = {}
         for claim, groups in news.items():
             outcomes = [self._settled(finding, groups) for finding in findings[claim]]
@@ -521,23 +525,24 @@ class FidelityChecker:
                 f"SELECT word, claim_id, part, needed FROM quote_keys WHERE kind = ? AND word IN ({','.join('?' * len(chunk))})",
                 (kind, *chunk),
             ).fetchall()
-        if not rows:
-            return {}
-        rows.sort(key=lambda row: row[0])
-        parts = {(claim, part): n for n, (claim, part) in enumerate(dict.fromkeys((row[1], row[2]) for row in rows))}
-        part_of = np.array([parts[row[1], row[2]] for row in rows], dtype=np.int64)  # each key's part, keys by word
-        needed = np.zeros(len(parts), dtype=np.int64)
-        needed[part_of] = [row[3] for row in rows]
+        parts: dict[tuple[int, int], int] = {}  # (claim, part) -> its number
+        needed: list[int] = []
+        keyed: dict[str, list[int]] = defaultdict(list)  # word -> the parts it is a key of
+        for word, claim, part, count in rows:
+            number = parts.setdefault((claim, part), len(parts))
+            if number == len(needed):
+                needed.append(count)
+            keyed[word].append(number)
+        by_word = {word: np.array(numbers, dtype=np.int64) for word, numbers in keyed.items()}
+        needs = np.array(needed, dtype=np.int64)
         claim_of = np.array([claim for claim, _ in parts], dtype=np.int64)
-        words = [row[0] for row in rows]
-        starts = _runs(words)
         found: dict[int, set[int]] = {}
         for item, held in items.items():
-            runs = [part_of[slice(*starts[word])] for word in held if word in starts]
+            runs = [by_word[word] for word in held if word in by_word]
             if not runs:
                 continue
-            keyed, counts = np.unique(np.concatenate(runs), return_counts=True)
-            claims = set(claim_of[keyed[counts >= needed[keyed]]].tolist())
+            held_parts, counts = np.unique(np.concatenate(runs), return_counts=True)
+            claims = set(claim_of[held_parts[counts >= needs[held_parts]]].tolist())
             if claims:
                 found[item] = claims
         return found
@@ -570,17 +575,6 @@ def may_replace(finding: Any, group: str, words: frozenset[str]) -> bool:
         return False
     held = sum(n for word, n in counts if word in words) / total
     return held > bound and held >= NEAR_MIN_COVERAGE
-
-
-def _runs(words: list[str]) -> dict[str, tuple[int, int]]:
-    """Where each word's run starts and ends in a sorted list."""
-    runs: dict[str, tuple[int, int]] = {}
-    start = 0
-    for n in range(1, len(words) + 1):
-        if n == len(words) or words[n] != words[start]:
-            runs[words[start]] = (start, n)
-            start = n
-    return runs
 
 
 @lru_cache(maxsize=4096)
