@@ -315,11 +315,14 @@ class PassageIndex:
         return (passage.document_id, start)
 
     def in_documents(self, kind: str, documents: list[int]) -> dict[int, frozenset[str]]:
-        """The passages (or sentences) of these documents, each with its words."""
+        """The passages (or sentences) of these documents, each with its words (the passages kept for `passages`, which
+        reads those that turn out to be candidates)."""
         found: dict[int, frozenset[str]] = {}
         for chunk in _chunks(documents):
             if kind == PASSAGE:
-                found.update((p.number, p.vocabulary) for p in self._stored_passages(chunk))
+                for passage in self._stored_passages(chunk):
+                    passage = self._passages.setdefault(passage.number, passage)
+                    found[passage.number] = passage.vocabulary
             else:
                 found.update((n, frozenset(words)) for n, words in self._stored_sentences(chunk).items())
         return found
