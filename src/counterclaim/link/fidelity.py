@@ -263,20 +263,16 @@ class FidelityChecker:
             return check
         best: tuple[float, Passage, int, int, Words] | None = None
         counts = Counter(quote)
-        distinct = frozenset(counts)
-        enough = NEAR_MIN_COVERAGE * len(quote)
         bounds = [1.0, 1.0, 1.0]
         for number, group in enumerate(self._candidates(row["document_id"], row["speaker_id"], quote)):
-            for passage in group:
-                # a quote word the passage lacks is never matched: too few held, and the passage cannot be near (nor best)
-                held = distinct & passage.vocabulary
-                if len(held) < enough if len(counts) == len(quote) else sum(counts[word] for word in held) < enough:
-                    continue
+            best_at = -1  # the best's place in this group (-1: found in an earlier group, or none)
+            for at, ceiling, passage in _by_ceiling(group, counts, len(quote)):
+                if best is not None and (ceiling < best[0] or ceiling == best[0] and not at < best_at):
+                    break  # neither this passage nor any after it can match more, or as much earlier in the group
                 coverage, w_start, w_end = best_window(quote, passage.words, passage.matcher())
-                if best is None or coverage > best[0]:
+                if best is None or coverage > best[0] or coverage == best[0] and at < best_at:
                     best = (coverage, passage, w_start, w_end, passage.words)
-                    if coverage >= 1.0:  # every word: no later candidate can replace it (a widely quoted line is not read everywhere)
-                        break
+                    best_at = at
             bounds[number] = best[0] if best is not None else 0.0
             if best is not None and self._is_near(quote, best):
                 break
@@ -562,6 +558,25 @@ RECHECK = object()  # `_settled`: the finding is checked again
 SCORE_MARGIN = 1e-4
 KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
 CHUNK = 500
+
+
+def _by_ceiling(group: list[Passage], counts: Counter[str], length: int) -> list[tuple[int, float, Passage]]:
+    """The group's passages that hold enough of the quote's words to be near, as (place in the group, ceiling, passage),
+    those holding the most first. The ceiling is the share of the quote's words the passage holds: no matching of
+    the quote with it can find more, since a quote word the passage lacks is never matched. Read in this order,
+    stopping where the ceiling falls below the best match (`_check_quote`), the passages give the match that reading
+    the whole group in order gives (the first passage with the largest share), having read only a few of the many
+    copies of a widely reprinted story."""
+    distinct = frozenset(counts)
+    enough = NEAR_MIN_COVERAGE * length
+    ranked = []
+    for at, passage in enumerate(group):
+        held = distinct & passage.vocabulary
+        number = len(held) if len(counts) == length else sum(counts[word] for word in held)
+        if number >= enough:
+            ranked.append((at, number / length, passage))
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return ranked
 
 
 def may_replace(finding: Any, group: str, words: frozenset[str]) -> bool:

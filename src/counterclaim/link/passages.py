@@ -58,14 +58,21 @@ class Passage:
     text: str
     speaker_id: int | None
     is_turn: bool
-    words: Words = field(init=False)
     vocabulary: frozenset[str] = field(init=False)
     number: int = field(init=False, default=-1)  # its id in the index
+    _words: Words | None = field(init=False, default=None, repr=False)
     _matcher: difflib.SequenceMatcher | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.words = Words.of(self.text, self.start)
-        self.vocabulary = frozenset(self.words.words)
+        # the words as `Words.of` spells them, without their offsets: most candidates are weighed by these alone
+        self.vocabulary = frozenset(word.lower().replace("\u2019", "'") for word in WORD.findall(self.text))
+
+    @property
+    def words(self) -> Words:
+        """Its words with their offsets, made when a quote is first compared with it."""
+        if self._words is None:
+            self._words = Words.of(self.text, self.start)
+        return self._words
 
     def matcher(self) -> difflib.SequenceMatcher:
         """A matcher over this passage's words, made once: indexing them is most of comparing a quote with them."""
