@@ -19,10 +19,11 @@ def ledger_of(tmp_path, extractor, *paths):
 
 def affected_now(ledger, monkeypatch, unbounded=False, **patched):
     """The claims `check_quotes` would check again now, and those whose findings it would settle without checking them
-    again: with `unbounded`, every new passage that is a candidate for a quote by its rarest words sends it back,
-    whatever share of its words it holds; `patched` names of `fidelity` replaced."""
+    again: with `unbounded`, as if the findings' bounds were not known (each quote keyed for any passage holding enough
+    of its words to be near, and every new passage that is a candidate by those keys sending it back, whatever share of
+    its words it holds); `patched` names of `fidelity` replaced."""
     from counterclaim.link import fidelity
-    from counterclaim.link.passages import PassageIndex
+    from counterclaim.link.passages import PassageIndex, words_a_match_may_miss
 
     index = PassageIndex(ledger)
     index.update()
@@ -32,8 +33,20 @@ def affected_now(ledger, monkeypatch, unbounded=False, **patched):
         for name, value in patched.items():
             context.setattr(fidelity, name, value)
         if unbounded:
+            context.setattr(fidelity, "words_a_passage_may_miss", lambda total, bounds: words_a_match_may_miss(total, fidelity.NEAR_MIN_COVERAGE))
             context.setattr(fidelity.FidelityChecker, "_settled", lambda self, finding, groups: fidelity.RECHECK)
-        redo, settled = fidelity.FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
+            loose = fidelity.FidelityChecker(ledger, index)
+            loose.check_all()
+            ledger.db.execute("SAVEPOINT loose")  # the loose keys only for this call
+            ledger.db.execute("DELETE FROM quote_keys")
+            ledger.db.executemany("INSERT INTO quote_keys (kind, word, claim_id, part, needed) VALUES (?, ?, ?, ?, ?)",
+                                  [(kind, word, claim, part, needed) for claim, keys in loose.keys.items() for kind, word, part, needed in keys])
+        try:
+            redo, settled = fidelity.FidelityChecker(ledger, index).affected(added, set(state["speakers"]), set())
+        finally:
+            if unbounded:
+                ledger.db.execute("ROLLBACK TO loose")
+                ledger.db.execute("RELEASE loose")
         return redo, {check.claim for check in settled}
 
 
@@ -239,7 +252,7 @@ def test_a_new_paragraph_changes_a_near_finding_only_when_it_matches_more_of_the
                                    (near.claim,)).fetchone()
         assert tuple(bounds) == (0.0, 0.0, 18 / 19)  # no turn read; 18 of its 19 words in the statement
         bound = bounds[2]
-        keys = [r[0] for r in ledger.db.execute("SELECT word FROM quote_keys WHERE claim_id = ? AND kind = 'passage'", (near.claim,))]
+        keys = [r[0] for r in ledger.db.execute("SELECT word FROM quote_keys WHERE claim_id = ? AND kind = 'paragraph'", (near.claim,))]
         words = Words.of(quote).words
         held = set(keys)  # its rarest words, and others up to 14 of its 19 words: enough to be near, fewer than its match
         for word in words:
@@ -364,3 +377,15 @@ def test_a_transcript_sentence_is_embedded_once_whatever_the_checks_that_read_it
         assert embedded and not set(embedded) & stored
         assert find(grown, "a few barns near the river had taken").status == "paraphrase"
         assert [c.to_json() for c in grown] == [c.to_json() for c in FidelityChecker(ledger).check_all()]
+
+
+def test_a_quote_is_keyed_for_the_passages_that_may_change_its_finding():
+    """How many of a quote's words a new passage may lack: enough to be near, and more than the bound of its group."""
+    from counterclaim.link.fidelity import words_a_passage_may_miss
+
+    assert words_a_passage_may_miss(10, [0.0, 0.0]) == 4  # nothing read: near is 6 of 10
+    assert words_a_passage_may_miss(10, [0.7]) == 2  # more than 7 of 10
+    assert words_a_passage_may_miss(19, [18 / 19]) == 0  # all 19, to beat 18 of them
+    assert words_a_passage_may_miss(10, [1.0]) == -1  # found word for word: no passage can change it
+    assert words_a_passage_may_miss(10, [1.0, 0.7]) == 2  # a turn of another group may
+    assert words_a_passage_may_miss(10, [None]) == 4  # bounds not known

@@ -347,3 +347,29 @@ def test_a_write_gives_up_clearly_and_stores_nothing_when_the_lock_is_held_too_l
     with Ledger(path, create=False) as ledger:
         assert ledger.counts()["documents"] == 1
         assert ledger.add(extractions[1]) is True
+
+
+def test_a_version_11_ledger_keeps_its_quote_keys_and_takes_keys_by_group(tmp_path, extractions):
+    """Version 12 keeps keys for turns and for paragraphs apart: an older ledger's key table is made again with the kinds
+    it may now hold, its keys kept (a `passage` key stands for both)."""
+    path = tmp_path / "old.db"
+    with Ledger(path) as ledger:
+        ledger.add(extractions[0])
+        assert ledger.db.execute("SELECT min(id) FROM claims").fetchone()[0] == 1
+    made_older(path, "DROP TABLE quote_keys; CREATE TABLE quote_keys (kind TEXT NOT NULL CHECK (kind IN ('passage', 'sentence')),"
+                     " word TEXT NOT NULL, claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE, part INTEGER NOT NULL,"
+                     " needed INTEGER NOT NULL, PRIMARY KEY (kind, word, claim_id, part)) WITHOUT ROWID;"
+                     " CREATE INDEX quote_keys_claim ON quote_keys(claim_id);"
+                     " INSERT INTO quote_keys VALUES ('passage', 'valley', 1, 0, 2);"
+                     " UPDATE meta SET value = '11' WHERE key = 'schema_version';")
+    with sqlite3.connect(path) as db:  # an old ledger refuses the new kinds (an ignored insert would lose them)
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("INSERT INTO quote_keys VALUES ('paragraph', 'valley', 1, 0, 2)")
+    with Ledger(path) as ledger:
+        assert ledger.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
+        assert [tuple(r) for r in ledger.db.execute("SELECT * FROM quote_keys")] == [("passage", "valley", 1, 0, 2)]
+        ledger.write(lambda: ledger.db.execute("INSERT INTO quote_keys VALUES ('paragraph', 'valley', 1, 0, 3)"))
+        assert ledger.db.execute("SELECT count(*) FROM quote_keys WHERE claim_id = 1").fetchone()[0] == 2
+        assert ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'quote_keys' AND sql IS NOT NULL").fetchall()
+    with Ledger(path) as ledger:  # opened again: nothing more to do
+        assert ledger.db.execute("SELECT count(*) FROM quote_keys").fetchone()[0] == 2

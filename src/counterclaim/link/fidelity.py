@@ -201,30 +201,37 @@ class FidelityChecker:
             if self._in_turn(row["document_id"], spans[0][0]):
                 continue  # transcripts are the sources, not the quoters
             if row["mode"] == "indirect":
-                self._keep_keys(row["id"], [reported_text(record)], kinds=(SENTENCE,))  # read against turn sentences only
+                self._keep_keys(row["id"], [reported_text(record)])  # read against turn sentences only
                 check = self._link_indirect(row, record, spans)
                 if check is not None:
                     checks.append(check)
                 continue
-            quotes = self._quotes_of_claim(row["document_id"], spans)
-            self._keep_keys(row["id"], [quoted_text(self._text(row["document_id"]), start, end) for start, end in quotes])
-            for start, end in quotes:
-                checks.append(self._check_quote(row, start, end))
+            found = [self._check_quote(row, start, end) for start, end in self._quotes_of_claim(row["document_id"], spans)]
+            self._keep_keys(row["id"], [check.quote for check in found], bounds=[check.bounds for check in found])
+            checks.extend(found)
         self._read_paraphrases()
         return [c for c in checks if c.mode != "indirect" or c.status != "not found"]  # an indirect claim is listed when linked
 
-    def _keep_keys(self, claim: int, parts: list[str], kinds: tuple[str, ...] = (PASSAGE, SENTENCE)) -> None:
-        """Each part's rarest words, as the index's filters take them (`holding_by`): a passage or sentence (of `kinds`)
-        that may match the part holds `needed` of them, so a new document's passages find the stored quotes they may change."""
+    def _keep_keys(self, claim: int, parts: list[str], bounds: list[tuple[float, ...]] | None = None) -> None:
+        """Each part's rarest words, as the index's filters take them (`holding_by`): a turn, paragraph or sentence that
+        may change the part's finding holds `needed` of them, so a new document's passages find the stored quotes they
+        may change. A turn or paragraph may change it only by holding more of its words than the bound of the groups it
+        can be read in (`may_replace`; without `bounds`, a part read against sentences only): so a quote found word for
+        word keeps no key for them, and one found near fewer words' worth of room than one not found."""
         keys = []
         for number, part in enumerate(parts):
             words = Words.of(part).words
-            for kind, chosen, share in ((PASSAGE, set(words), NEAR_MIN_COVERAGE), (SENTENCE, content_words(words), MIN_SHARED_CONTENT_WORDS)):
-                if not chosen or kind not in kinds:
-                    continue
-                may_miss = words_a_match_may_miss(len(words) if kind == PASSAGE else len(chosen), share)
-                rarest = self.index.rarest(kind, chosen, may_miss + 1 + KEY_EXTRA)
-                keys.extend((kind, word, number, max(1, len(rarest) - may_miss)) for word in rarest)
+            if bounds is not None and words:
+                for kind, groups in ((TURN_KEY, bounds[number][:2]), (PARAGRAPH_KEY, bounds[number][2:3])):
+                    may_miss = words_a_passage_may_miss(len(words), groups)
+                    if may_miss >= 0:
+                        rarest = self.index.rarest(PASSAGE, set(words), may_miss + 1 + KEY_EXTRA)
+                        keys.extend((kind, word, number, max(1, len(rarest) - may_miss)) for word in rarest)
+            chosen = content_words(words)
+            if chosen:
+                may_miss = words_a_match_may_miss(len(chosen), MIN_SHARED_CONTENT_WORDS)
+                rarest = self.index.rarest(SENTENCE, chosen, may_miss + 1 + KEY_EXTRA)
+                keys.extend((SENTENCE, word, number, max(1, len(rarest) - may_miss)) for word in rarest)
         self.keys[claim] = keys
 
     def _quotes_of_claim(self, document_id: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -399,9 +406,14 @@ class FidelityChecker:
         sentence_speaker = {row[0]: row[1] for marks in id_lists(added) for row in self.ledger.db.execute(
             f"SELECT s.id, p.speaker_id FROM sentences s JOIN passages p ON p.id = s.passage_id WHERE p.document_id IN ({marks})")}
         hits: dict[int, list[tuple[str, int, frozenset[str]]]] = defaultdict(list)  # claim -> (kind, item, its words)
-        for kind in (PASSAGE, SENTENCE):
-            items = self.index.in_documents(kind, added)
-            for item, claims in self._keyed_by(kind, items).items():
+        passages = self.index.in_documents(PASSAGE, added)
+        sentences = self.index.in_documents(SENTENCE, added)
+        for kind, keys, items in (
+            (PASSAGE, (TURN_KEY, PASSAGE), {n: words for n, words in passages.items() if n in turn_speaker}),
+            (PASSAGE, (PARAGRAPH_KEY, PASSAGE), {n: words for n, words in passages.items() if n not in turn_speaker}),
+            (SENTENCE, (SENTENCE,), sentences),
+        ):
+            for item, claims in self._keyed_by(keys, items).items():
                 for claim in claims - found:
                     hits[claim].append((kind, item, items[item]))
         speaker_of: dict[int, int | None] = {}
@@ -510,16 +522,18 @@ class FidelityChecker:
                     found.add(claim)
         return found
 
-    def _keyed_by(self, kind: str, items: dict[int, frozenset[str]]) -> dict[int, set[int]]:
-        """For each item (passage or sentence: its words), the claims it is a candidate for: it holds `needed` of the
-        stored keys of one of their parts. Counted with numpy: a word common to many copies of a story keys many quotes."""
+    def _keyed_by(self, kinds: tuple[str, ...], items: dict[int, frozenset[str]]) -> dict[int, set[int]]:
+        """For each item (turn, paragraph or sentence: its words), the claims it is a candidate for: it holds `needed` of
+        the stored keys (of `kinds`) of one of their parts. Counted with numpy: a word common to many copies of a story
+        keys many quotes."""
         vocabulary = sorted(set().union(*items.values())) if items else []
         rows = []
         for start in range(0, len(vocabulary), CHUNK):
             chunk = vocabulary[start : start + CHUNK]
             rows += self.ledger.db.execute(
-                f"SELECT word, claim_id, part, needed FROM quote_keys WHERE kind = ? AND word IN ({','.join('?' * len(chunk))})",
-                (kind, *chunk),
+                f"SELECT word, claim_id, part, needed FROM quote_keys WHERE kind IN ({','.join('?' * len(kinds))})"
+                f" AND word IN ({','.join('?' * len(chunk))})",
+                (*kinds, *chunk),
             ).fetchall()
         parts: dict[tuple[int, int], int] = {}  # (claim, part) -> its number
         needed: list[int] = []
@@ -554,6 +568,9 @@ class FidelityChecker:
 STATE_KEY = "quote_checks_state"
 # The bounds of a stored finding, by the group a new passage is read in (see `QuoteCheck.bounds`).
 OWN_TURNS, TURNS, PARAGRAPHS, SENTENCES = "bound_own_turns", "bound_turns", "bound_paragraphs", "bound_sentences"
+# The kinds of a quote's keys (`quote_keys.kind`): for new turns, new paragraphs (each by the bounds of the groups it can
+# be read in), and new transcript sentences; a ledger checked before keys were kept by group has `passage` keys for both.
+TURN_KEY, PARAGRAPH_KEY = "turn", "paragraph"
 RECHECK = object()  # `_settled`: the finding is checked again
 SCORE_MARGIN = 1e-4
 KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
@@ -579,6 +596,18 @@ def _by_ceiling(group: list[Passage], counts: Counter[str], length: int) -> list
     return ranked
 
 
+def words_a_passage_may_miss(total: int, bounds: Iterable[float | None]) -> int:
+    """How many of a quote's `total` words a new passage read in one of the groups with these bounds can lack and still
+    change its finding (as `may_replace` decides); -1 when no passage can (every bound 1.0)."""
+    return max((next((missing for missing in range(total, -1, -1) if _may_beat((total - missing) / total, bound)), -1)
+                for bound in bounds), default=-1)
+
+
+def _may_beat(held: float, bound: float | None) -> bool:
+    """Whether a passage holding this share of a quote's words may change a finding with this bound for its group."""
+    return (bound is None or held > bound) and held >= NEAR_MIN_COVERAGE
+
+
 def may_replace(finding: Any, group: str, words: frozenset[str]) -> bool:
     """Whether a new passage of `group` with these words may change a stored finding: it may match more of the quote's
     words than the finding's bound for the group, and enough to be near (a quote word a passage lacks is never matched)."""
@@ -586,10 +615,7 @@ def may_replace(finding: Any, group: str, words: frozenset[str]) -> bool:
     if bound is None:
         return True  # found before bounds were kept
     counts, total = word_counts(finding["quote"])
-    if not total:
-        return False
-    held = sum(n for word, n in counts if word in words) / total
-    return held > bound and held >= NEAR_MIN_COVERAGE
+    return bool(total) and _may_beat(sum(n for word, n in counts if word in words) / total, bound)
 
 
 @lru_cache(maxsize=4096)

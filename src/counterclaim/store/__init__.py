@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,7 @@ from counterclaim.store.near_duplicates import NEAR_DUPLICATE, band_keys, signat
 if TYPE_CHECKING:
     from counterclaim.claims import Extraction
 
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 VERDICTS = ("true", "false", "misleading", "unresolved")
 # Older schemas this version opens, and the statements that bring them up to date (the schema script
 # then adds what is missing). Version 1 kept propositions without stable ids and with the stance
@@ -43,7 +44,9 @@ VERDICTS = ("true", "false", "misleading", "unresolved")
 # around centroids (its blocks gain a cell, 0 for all of them until the ledger is large); version 11 keeps with each quote's
 # finding the share of its words a new turn or paragraph must exceed, and the score a new sentence must reach, to change
 # it (its bounds; older findings have none, and a new passage that may match them has them checked again), with the
-# embeddings of what was compared with transcript sentences and of the sentences.
+# embeddings of what was compared with transcript sentences and of the sentences; version 12 keeps a quote's keys for new
+# turns and for new paragraphs apart, each as tight as the finding's bounds for them allow (the key table is rebuilt with
+# its rows: an older ledger's keys, for both, stay valid). Each version's statements run in turn from the ledger's own.
 MIGRATIONS = {
     "1": "DROP TABLE IF EXISTS proposition_claims; DROP TABLE IF EXISTS propositions;",
     "2": "",
@@ -55,6 +58,7 @@ MIGRATIONS = {
     "8": "DELETE FROM meta WHERE key IN ('linked_state', 'quote_checks_state');",
     "9": "",
     "10": "",
+    "11": "",
 }
 # Columns later versions added to tables that older ledgers already have (the schema script creates only what is missing).
 ADDED_COLUMNS = {
@@ -66,6 +70,8 @@ ADDED_COLUMNS = {
     "vector_blocks": {"cell": "INTEGER NOT NULL DEFAULT 0"},
     "quote_checks": {"bound_own_turns": "REAL", "bound_turns": "REAL", "bound_paragraphs": "REAL", "bound_sentences": "REAL", "vector": "BLOB"},
 }
+# Tables whose declaration changed in a way `ALTER TABLE` cannot make (a constraint): an older ledger's is made again.
+REBUILT_TABLES = ("quote_keys",)
 BACKFILL = """
 INSERT OR IGNORE INTO document_paths (document_id, path) SELECT id, path FROM documents WHERE path IS NOT NULL;
 UPDATE documents SET identity = COALESCE(url, path, doc_id) WHERE identity IS NULL;
@@ -88,6 +94,11 @@ class LedgerError(Exception):
 
 class LedgerBusyError(LedgerError):
     """Another process held the ledger's write lock for longer than this one would wait."""
+
+
+def _plain(statement: str) -> str:
+    """A table's declaration with its layout and comments left out, to compare two of them."""
+    return " ".join(re.sub(r"--[^\n]*", "", statement).split())
 
 
 def id_lists(ids: Iterable[int], size: int = 500) -> Iterator[str]:
@@ -191,14 +202,18 @@ class Ledger:
     def _build(self, version: str | None) -> None:
         """A new ledger's schema (in WAL mode), or an older one's migration; each statement is idempotent, so a retry is safe."""
         self.db.execute("PRAGMA journal_mode = WAL")
+        schema = resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
         if version in MIGRATIONS:
-            self.db.executescript(MIGRATIONS[version])
+            for later in sorted((v for v in MIGRATIONS if int(v) >= int(version)), key=int):
+                self.db.executescript(MIGRATIONS[later])
             for table, columns in ADDED_COLUMNS.items():
                 present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
                 for column, kind in columns.items():
                     if present and column not in present:
                         self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-        self.db.executescript(resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8"))
+            for table in REBUILT_TABLES:
+                self._rebuild(table, schema)
+        self.db.executescript(schema)
         with self.db:
             for statement in filter(str.strip, BACKFILL.split(";")):
                 self.db.execute(statement)
@@ -206,6 +221,28 @@ class Ledger:
             for row in unsigned.fetchall():
                 self._sign(row["id"], signature(row["text"]))
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+
+    def _rebuild(self, table: str, schema: str) -> None:
+        """An older ledger's table made again as the schema now declares it (a changed constraint, which SQLite cannot
+        alter), its rows copied over; in one transaction, so that a failure leaves the old table as it was."""
+        declared = next(s for s in schema.split(";") if _plain(s).startswith(f"CREATE TABLE IF NOT EXISTS {table} ("))
+        stored = self.db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+        if stored is None or _plain(stored[0]) == _plain(declared.replace(" IF NOT EXISTS", "")):
+            return
+        indexes = [row[0] for row in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for index in indexes:  # made again by the schema script, on the new table
+                self.db.execute(f"DROP INDEX {index}")
+            self.db.execute(f"ALTER TABLE {table} RENAME TO {table}_before")
+            self.db.execute(declared)
+            self.db.execute(f"INSERT INTO {table} SELECT * FROM {table}_before")
+            self.db.execute(f"DROP TABLE {table}_before")
+            self.db.commit()
+        except BaseException:
+            self.db.rollback()
+            raise
 
     def write(self, work: Callable[[], T]) -> T:
         """Run `work` as one transaction that takes the write lock at its start (not halfway through), again and again

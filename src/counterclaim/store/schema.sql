@@ -179,7 +179,7 @@ CREATE TABLE IF NOT EXISTS indexed_documents (
     dropped INTEGER
 );
 CREATE TABLE IF NOT EXISTS quote_keys (
-    kind TEXT NOT NULL CHECK (kind IN ('passage', 'sentence')),
+    kind TEXT NOT NULL CHECK (kind IN ('passage', 'turn', 'paragraph', 'sentence')),
     word TEXT NOT NULL,
     claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
     part INTEGER NOT NULL,
