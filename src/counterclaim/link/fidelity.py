@@ -181,6 +181,21 @@ class FidelityChecker:
         paragraphs = [p for p in found if not p.is_turn and p.document_id != document_id]
         return [own, others, paragraphs]
 
+    def _ceilings(self, counts: Counter[str], numbers: list[int]) -> dict[int, int]:
+        """For each of these passages, at most how many of the quote's words (`counts`) it holds, as the index tells
+        without reading it: every word but those the index lists elsewhere. Only words held by few passages are looked
+        up (at most `CEILING_POSTINGS` times as many as there are candidates): a common word tells little for its cost."""
+        total = sum(counts.values())
+        if not numbers:
+            return {}
+        ids = np.array(numbers, dtype=np.int64)
+        lacked = np.zeros(len(ids), dtype=np.int64)
+        limit = max(CEILING_MIN_POSTINGS, CEILING_POSTINGS * len(ids))
+        for word, count in counts.items():
+            if self.index.count(PASSAGE, word) <= limit:
+                lacked += count * ~np.isin(ids, self.index.items(PASSAGE, word))
+        return dict(zip(numbers, (total - lacked).tolist(), strict=True))
+
     def quoting_rows(self, only: Collection[int] | None = None) -> list[Any]:
         """The claims that quote or report (of the latest versions; or those of `only`), in the order findings are listed."""
         chosen = f" AND c.id IN ({','.join(str(int(i)) for i in only)})" if only is not None else ""
@@ -270,14 +285,25 @@ class FidelityChecker:
             return check
         best: tuple[float, Passage, int, int, Words] | None = None
         counts = Counter(quote)
+        enough = NEAR_MIN_COVERAGE * len(quote)
+        groups = self._candidates(row["document_id"], row["speaker_id"], quote)
+        ceilings = self._ceilings(counts, [passage.number for group in groups for passage in group])
         bounds = [1.0, 1.0, 1.0]
-        for number, group in enumerate(self._candidates(row["document_id"], row["speaker_id"], quote)):
+
+        def may_beat(share: float, at: int) -> bool:  # more of the quote than the best, or as much earlier in its group
+            return best is None or share > best[0] or share == best[0] and at < best_at
+
+        for number, group in enumerate(groups):
             best_at = -1  # the best's place in this group (-1: found in an earlier group, or none)
-            for at, ceiling, passage in _by_ceiling(group, counts, len(quote)):
-                if best is not None and (ceiling < best[0] or ceiling == best[0] and not at < best_at):
-                    break  # neither this passage nor any after it can match more, or as much earlier in the group
+            for at, ceiling, passage in _by_ceiling(group, ceilings, len(quote)):
+                if not may_beat(ceiling, at):
+                    break  # neither this passage nor any after it can
+                # a quote word the passage lacks is never matched: too few held, and the passage cannot be near (nor best)
+                held = sum(counts[word] for word in counts.keys() & passage.vocabulary)
+                if held < enough or not may_beat(held / len(quote), at):
+                    continue
                 coverage, w_start, w_end = best_window(quote, passage.words, passage.matcher())
-                if best is None or coverage > best[0] or coverage == best[0] and at < best_at:
+                if may_beat(coverage, at):
                     best = (coverage, passage, w_start, w_end, passage.words)
                     best_at = at
             bounds[number] = best[0] if best is not None else 0.0
@@ -571,27 +597,24 @@ OWN_TURNS, TURNS, PARAGRAPHS, SENTENCES = "bound_own_turns", "bound_turns", "bou
 # The kinds of a quote's keys (`quote_keys.kind`): for new turns, new paragraphs (each by the bounds of the groups it can
 # be read in), and new transcript sentences; a ledger checked before keys were kept by group has `passage` keys for both.
 TURN_KEY, PARAGRAPH_KEY = "turn", "paragraph"
+# Which of a quote's words the index is asked about to bound what each candidate may hold (`_ceilings`): those held by
+# at most this many passages per candidate (or this many).
+CEILING_POSTINGS, CEILING_MIN_POSTINGS = 4, 256
 RECHECK = object()  # `_settled`: the finding is checked again
 SCORE_MARGIN = 1e-4
 KEY_EXTRA = 2  # rarest words kept beyond those the threshold needs: a candidate must hold more of them, so fewer are
 CHUNK = 500
 
 
-def _by_ceiling(group: list[Passage], counts: Counter[str], length: int) -> list[tuple[int, float, Passage]]:
-    """The group's passages that hold enough of the quote's words to be near, as (place in the group, ceiling, passage),
-    those holding the most first. The ceiling is the share of the quote's words the passage holds: no matching of
-    the quote with it can find more, since a quote word the passage lacks is never matched. Read in this order,
-    stopping where the ceiling falls below the best match (`_check_quote`), the passages give the match that reading
-    the whole group in order gives (the first passage with the largest share), having read only a few of the many
-    copies of a widely reprinted story."""
-    distinct = frozenset(counts)
+def _by_ceiling(group: list[Passage], ceilings: dict[int, int], length: int) -> list[tuple[int, float, Passage]]:
+    """The group's passages that may hold enough of the quote's words to be near, as (place in the group, ceiling,
+    passage), the highest ceiling first. The ceiling is the share of the quote's words the index says the passage may
+    hold (`ceilings`): no matching of the quote with it can find more, since a quote word the passage lacks is never
+    matched. Read in this order, stopping where the ceiling falls below the best match (`_check_quote`), the passages
+    give the match that reading the whole group in order gives (the first passage with the largest share), having read
+    only a few of the many copies of a widely reprinted story."""
     enough = NEAR_MIN_COVERAGE * length
-    ranked = []
-    for at, passage in enumerate(group):
-        held = distinct & passage.vocabulary
-        number = len(held) if len(counts) == length else sum(counts[word] for word in held)
-        if number >= enough:
-            ranked.append((at, number / length, passage))
+    ranked = [(at, ceilings[passage.number] / length, passage) for at, passage in enumerate(group) if ceilings[passage.number] >= enough]
     ranked.sort(key=lambda item: (-item[1], item[0]))
     return ranked
 

@@ -58,14 +58,18 @@ class Passage:
     text: str
     speaker_id: int | None
     is_turn: bool
-    vocabulary: frozenset[str] = field(init=False)
     number: int = field(init=False, default=-1)  # its id in the index
+    _vocabulary: frozenset[str] | None = field(init=False, default=None, repr=False)
     _words: Words | None = field(init=False, default=None, repr=False)
     _matcher: difflib.SequenceMatcher | None = field(init=False, default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        # the words as `Words.of` spells them, without their offsets: most candidates are weighed by these alone
-        self.vocabulary = frozenset(word.lower().replace("\u2019", "'") for word in WORD.findall(self.text))
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Its words as `Words.of` spells them, without their offsets: a candidate is weighed by these before it is read
+        (and most candidates of a quote by the index alone, before these are made)."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(word.lower().replace("\u2019", "'") for word in WORD.findall(self.text))
+        return self._vocabulary
 
     @property
     def words(self) -> Words:
