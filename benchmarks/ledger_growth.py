@@ -21,7 +21,8 @@ one that grows: its first `--first` documents whole, then `--step` documents at 
 
 `contested` is timed in its two parts: linking the added documents (what adding them costs, counted toward the
 aim) and then listing every contested proposition with all its claims (what `contested` prints: its cost is that
-of the output, which grows with the ledger; it is reported per claim listed).
+of the output, which grows with the ledger; it is reported per claim listed). So is `quotes`: bringing the findings
+up to date (counted), then listing every finding (reported per finding).
 """
 
 from __future__ import annotations
@@ -189,14 +190,14 @@ def main() -> None:
     parser.add_argument("--measure", nargs="+", choices=MEASURES, default=list(MEASURES), help="the commands to time (default: all)")
     args = parser.parse_args()
     from counterclaim.link.check import check, prepare
-    from counterclaim.link.fidelity import check_quotes
+    from counterclaim.link.fidelity import stored_checks, update_quote_checks
     from counterclaim.link.incremental import changes
     from counterclaim.link.propositions import link_new, relink
 
     base = stories(args.parts)
     print(f"{len(base)} documents in {args.parts}; copies have a third of their words respelled")
     steps = {
-        "quotes": lambda ledger: check_quotes(ledger),
+        "quotes": lambda ledger: update_quote_checks(ledger),
         "embedding": lambda ledger: prepare(ledger),
         "check": lambda ledger: check(ledger, "The campaign denied the report"),
     }
@@ -235,6 +236,9 @@ def main() -> None:
                 add_seconds = timed(lambda added=added: ledger.store_many(added))
                 for name in measured:
                     after[name] = timed(lambda name=name: steps[name](ledger))
+                findings: list = []
+                if "quotes" in measured:
+                    listing = timed(lambda findings=findings: findings.extend(stored_checks(ledger)))
                 if counting is not None:
                     counting.read = 0
                     after["contested"] = timed(lambda: link_new(ledger, model=counting))
@@ -245,6 +249,8 @@ def main() -> None:
             costs.append((size, add_seconds + sum(after.values())))
             line = [f"{size:7d} documents ({counts['claims']} claims): bulk load {size / load_seconds:.0f} documents/s"]
             line += [f"{name} {before[name]:.1f} s, after adding {args.added}: {after[name]:.1f} s" for name in measured]
+            if "quotes" in measured:
+                line.append(f"then listing the {len(findings)} findings {listing:.2f} s, {listing / max(len(findings), 1) * 1e6:.0f} us a finding")
             if counting is not None:
                 line.append(f"contested (first link {first_link:.1f} s with stand-in reads) after adding {args.added}: linking "
                             f"{after['contested']:.1f} s, {counting.read} pairs read; then listing the {len(listed)} contested propositions "

@@ -649,17 +649,22 @@ def word_counts(text: str) -> tuple[tuple[tuple[str, int], ...], int]:
 
 
 def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
-    """Every quotation's finding, stored: only the claims whose findings may have changed since the last check (see
+    """Every quotation's finding, brought up to date (`update_quote_checks`) and listed."""
+    update_quote_checks(ledger)
+    return stored_checks(ledger)
+
+
+def update_quote_checks(ledger: Ledger) -> None:
+    """Store every quotation's finding: only the claims whose findings may have changed since the last check (see
     `FidelityChecker.affected`) are checked again, reading only the passages they may match, so that a ledger grown
     by a few documents costs a few documents' checks whatever its size; the first check, or one after the stored
-    findings went missing, checks everything. With no document added or replaced since the last check, the stored
-    findings are read back without reading any document."""
+    findings went missing, checks everything. With no document added or replaced since the last check, nothing is read."""
     index = PassageIndex(ledger)
     generation = index.update()
     stored = ledger.db.execute("SELECT value FROM meta WHERE key = ?", (STATE_KEY,)).fetchone()
     state = json.loads(stored[0]) if stored is not None else None
     if state is not None and state.get("generation") == generation:
-        return stored_checks(ledger)
+        return
     checker = FidelityChecker(ledger, index)
     gone: list[int] = []
     redo: set[int] | None = None
@@ -703,7 +708,6 @@ def check_quotes(ledger: Ledger) -> list[QuoteCheck]:
         ledger.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (STATE_KEY, json.dumps(computed_from)))
 
     ledger.write(store)
-    return stored_checks(ledger)
 
 
 FINDINGS = (
