@@ -232,7 +232,7 @@ class FidelityChecker:
         may change the part's finding holds `needed` of them, so a new document's passages find the stored quotes they
         may change. A turn or paragraph may change it only by holding more of its words than the bound of the groups it
         can be read in (`may_replace`; without `bounds`, a part read against sentences only): so a quote found word for
-        word keeps no key for them, and one found near fewer words' worth of room than one not found."""
+        word keeps no key for new paragraphs, and one found near leaves a passage less room than one not found."""
         keys = []
         for number, part in enumerate(parts):
             words = Words.of(part).words
