@@ -1,8 +1,8 @@
 """A large ledger grown once and kept, then measured after adding documents: `ledger_growth.py`'s steps, split so
 that a ledger of 100,000 documents (45 minutes to grow on two cores) is built once and measured again.
 
-    python benchmarks/grown_ledger.py grow PARTS LEDGER --to 100000 [--first 1000] [--step 10000]
-    python benchmarks/grown_ledger.py measure PARTS LEDGER [--added 100]
+    python benchmarks/grown_ledger.py grow PARTS LEDGER --to 100000 [--first 1000] [--step 10000] [--quotes]
+    python benchmarks/grown_ledger.py measure PARTS LEDGER [--added 100] [--quotes]
 
 `grow` stores copies of the parts' documents (as `ledger_growth.py` makes them) until LEDGER holds `--to`, linking
 the first `--first` whole and then every `--step` into it with stand-in stance reads; run again with a larger `--to`,
@@ -11,6 +11,11 @@ vectors, and from 200,000 of them trains the cells), adds `--added` documents, a
 times after adding them: the bulk load, embedding their claims, `check`, linking them (the shipped stance model reads
 the pairs not read before) and listing every contested proposition. Compare with `ledger_growth.py --sizes 1000` run
 beside it: the cost of adding is the load, the embedding, `check` and the linking.
+
+With `--quotes`, `grow` links nothing: it gives the copies their originals' vectors every `--step` documents and checks
+every quote once the ledger holds `--to` (or brings the findings up to date, when it had some); and `measure` times
+what `ledger_growth.py --measure quotes` times after adding documents: the load, `quotes` (bringing the findings up to
+date, counted) and embedding the new claims, then listing every finding (not counted).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from counterclaim.store import Ledger
-from ledger_growth import CountingStance, grow, stories, timed, variant
+from ledger_growth import CountingStance, give_vectors, grow, stories, timed, variant
 
 STATEMENT = "The campaign denied the report"
 
@@ -32,17 +37,51 @@ def stories_stored(ledger: Ledger) -> int:
     return ledger.db.execute("SELECT count(*) FROM document_paths").fetchone()[0]
 
 
-def grow_ledger(parts: Path, path: Path, to: int, first: int, step: int) -> None:
+def grow_ledger(parts: Path, path: Path, to: int, first: int, step: int, quotes: bool = False) -> None:
+    from counterclaim.link.fidelity import update_quote_checks
+
     base = stories(parts)
     vectors: dict[str, bytes] = {}
     clause_reads: dict[str, bool] = {}
     with Ledger(path) as ledger:
         loaded = stories_stored(ledger)
+        given = ledger.db.execute("SELECT coalesce(max(document_id), 0) FROM claims WHERE id IN (SELECT claim_id FROM claim_vectors)").fetchone()[0]
         for start in range(loaded, to, 100):
             ledger.store_many([variant(base[n % len(base)], n // len(base)) for n in range(start, min(start + 100, to))])
             done = min(start + 100, to)
             if done == first or (done > first and (done - first) % step == 0) or done == to:
-                print(f"{done} documents: linked in {grow(ledger, vectors, clause_reads):.1f} s", flush=True)
+                if not quotes:
+                    print(f"{done} documents: linked in {grow(ledger, vectors, clause_reads):.1f} s", flush=True)
+                    continue
+                documents = [row[0] for row in ledger.db.execute("SELECT id FROM documents WHERE id > ?", (given,))]
+                give_vectors(ledger, vectors, documents)
+                given = max(documents, default=given)
+                print(f"{done} documents stored", flush=True)
+        if quotes:
+            print(f"quotes checked in {timed(lambda: update_quote_checks(ledger)):.1f} s", flush=True)
+
+
+def measure_quotes(parts: Path, path: Path, added: int) -> None:
+    from counterclaim.link.check import prepare
+    from counterclaim.link.fidelity import stored_checks, update_quote_checks
+
+    base = stories(parts)
+    with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
+        copy = Path(scratch) / path.name
+        shutil.copy(path, copy)
+        with Ledger(copy) as ledger:
+            counts = ledger.counts()
+            size = stories_stored(ledger)
+            new = [variant(base[n % len(base)], n // len(base)) for n in range(size, size + added)]
+            before = timed(lambda: prepare(ledger))
+            load = timed(lambda: ledger.store_many(new))
+            checked = timed(lambda: update_quote_checks(ledger))
+            embedding = timed(lambda: prepare(ledger))
+            findings: list = []
+            listing = timed(lambda: findings.extend(stored_checks(ledger)))
+    print(f"{size} documents ({counts['documents']} after merging near duplicates, {counts['claims']} claims): embedding {before:.1f} s; "
+          f"after adding {added}: load {load:.1f} s, quotes {checked:.1f} s, embedding {embedding:.1f} s, then listing the {len(findings)} "
+          f"findings {listing:.1f} s, {listing / max(len(findings), 1) * 1e6:.0f} us a finding; cost of adding {load + checked + embedding:.1f} s")
 
 
 def measure(parts: Path, path: Path, added: int) -> None:
@@ -87,9 +126,13 @@ def main() -> None:
     grown.add_argument("--first", type=int, default=1000)
     grown.add_argument("--step", type=int, default=10000)
     measured.add_argument("--added", type=int, default=100)
+    for command in (grown, measured):
+        command.add_argument("--quotes", action="store_true", help="quote checks rather than linking (see above)")
     args = parser.parse_args()
     if args.command == "grow":
-        grow_ledger(args.parts, args.ledger, args.to, args.first, args.step)
+        grow_ledger(args.parts, args.ledger, args.to, args.first, args.step, args.quotes)
+    elif args.quotes:
+        measure_quotes(args.parts, args.ledger, args.added)
     else:
         measure(args.parts, args.ledger, args.added)
 
