@@ -500,12 +500,16 @@ class FidelityChecker:
         the first of them to match more of the quote's words than the bound of its group (read as `_check_quote`
         reads candidates, after the stored ones) is near, and RECHECK when one is not near but may still change it
         (what the stored candidates after it would do is not stored), or the finding has no bounds."""
+        if any(finding[group] is None for group in (OWN_TURNS, TURNS, PARAGRAPHS)):
+            return RECHECK
+        readable = {group: [item for item, words in groups.get(group, ()) if may_replace(finding, group, words)]
+                    for group in (OWN_TURNS, TURNS, PARAGRAPHS)}
+        if not any(readable.values()):
+            return None  # no new passage holds enough of the quote's words: nothing is read
         quote = Words.of(finding["quote"]).words
         for number, group in enumerate((OWN_TURNS, TURNS, PARAGRAPHS)):
             bound = finding[group]
-            if bound is None:
-                return RECHECK
-            passages = self.index.passages(item for item, words in groups.get(group, ()) if may_replace(finding, group, words))
+            passages = self.index.passages(readable[group])
             best: tuple[float, Passage, int, int, Words] | None = None
             for passage in passages:
                 coverage, w_start, w_end = best_window(quote, passage.words, passage.matcher())

@@ -267,8 +267,9 @@ class PassageIndex:
         """The passages (or sentences) holding the word, read once (the quotes of one check share many words)."""
         key = (kind, word)
         if key not in self._items:
-            rows = self.ledger.db.execute(f"SELECT rowid FROM {kind}_words WHERE {kind}_words MATCH ?", (f'"{word}"',))
-            self._items[key] = np.fromiter((row[0] for row in rows), dtype=np.int64)
+            # one string of ids from SQLite rather than a row each: a story's words are held by every copy of it
+            listed = self.ledger.db.execute(f"SELECT group_concat(rowid) FROM {kind}_words WHERE {kind}_words MATCH ?", (f'"{word}"',)).fetchone()[0]
+            self._items[key] = np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, dtype=np.int64)
         return self._items[key]
 
     def holding(self, kind: str, words: set[str], may_miss: int, extra: int = 2) -> set[int]:
