@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from counterclaim.store import Ledger
@@ -61,24 +63,30 @@ def grow_ledger(parts: Path, path: Path, to: int, first: int, step: int, quotes:
             print(f"quotes checked in {timed(lambda: update_quote_checks(ledger)):.1f} s", flush=True)
 
 
-def measure_quotes(parts: Path, path: Path, added: int) -> None:
-    from counterclaim.link.check import prepare
-    from counterclaim.link.fidelity import stored_checks, update_quote_checks
-
+@contextmanager
+def copied(parts: Path, path: Path, added: int) -> Iterator[tuple[Ledger, dict[str, int], int, list]]:
+    """A copy of the ledger, open (measuring changes the copy only), with its counts, how many copies it stored, and the
+    next `added` copies to add to it."""
     base = stories(parts)
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
         copy = Path(scratch) / path.name
         shutil.copy(path, copy)
         with Ledger(copy) as ledger:
-            counts = ledger.counts()
             size = stories_stored(ledger)
-            new = [variant(base[n % len(base)], n // len(base)) for n in range(size, size + added)]
-            before = timed(lambda: prepare(ledger))
-            load = timed(lambda: ledger.store_many(new))
-            checked = timed(lambda: update_quote_checks(ledger))
-            embedding = timed(lambda: prepare(ledger))
-            findings: list = []
-            listing = timed(lambda: findings.extend(stored_checks(ledger)))
+            yield ledger, ledger.counts(), size, [variant(base[n % len(base)], n // len(base)) for n in range(size, size + added)]
+
+
+def measure_quotes(parts: Path, path: Path, added: int) -> None:
+    from counterclaim.link.check import prepare
+    from counterclaim.link.fidelity import stored_checks, update_quote_checks
+
+    with copied(parts, path, added) as (ledger, counts, size, new):
+        before = timed(lambda: prepare(ledger))
+        load = timed(lambda: ledger.store_many(new))
+        checked = timed(lambda: update_quote_checks(ledger))
+        embedding = timed(lambda: prepare(ledger))
+        findings: list = []
+        listing = timed(lambda: findings.extend(stored_checks(ledger)))
     print(f"{size} documents ({counts['documents']} after merging near duplicates, {counts['claims']} claims): embedding {before:.1f} s; "
           f"after adding {added}: load {load:.1f} s, quotes {checked:.1f} s, embedding {embedding:.1f} s, then listing the {len(findings)} "
           f"findings {listing:.1f} s, {listing / max(len(findings), 1) * 1e6:.0f} us a finding; cost of adding {load + checked + embedding:.1f} s")
@@ -88,25 +96,18 @@ def measure(parts: Path, path: Path, added: int) -> None:
     from counterclaim.link.check import check, prepare
     from counterclaim.link.propositions import link_new, relink
 
-    base = stories(parts)
     counting = CountingStance()
-    with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
-        copy = Path(scratch) / path.name
-        shutil.copy(path, copy)
-        with Ledger(copy) as ledger:
-            counts = ledger.counts()
-            size = stories_stored(ledger)
-            new = [variant(base[n % len(base)], n // len(base)) for n in range(size, size + added)]
-            before = timed(lambda: prepare(ledger))
-            first = timed(lambda: check(ledger, STATEMENT))
-            again = timed(lambda: check(ledger, STATEMENT))
-            load = timed(lambda: ledger.store_many(new))
-            embedding = timed(lambda: prepare(ledger))
-            checked = timed(lambda: check(ledger, STATEMENT))
-            linking = timed(lambda: link_new(ledger, model=counting))
-            listed: list = []
-            listing = timed(lambda: listed.extend(relink(ledger, model=counting, contested_only=True)[0]))
-            members = sum(len(p.members) for p in listed)
+    with copied(parts, path, added) as (ledger, counts, size, new):
+        before = timed(lambda: prepare(ledger))
+        first = timed(lambda: check(ledger, STATEMENT))
+        again = timed(lambda: check(ledger, STATEMENT))
+        load = timed(lambda: ledger.store_many(new))
+        embedding = timed(lambda: prepare(ledger))
+        checked = timed(lambda: check(ledger, STATEMENT))
+        linking = timed(lambda: link_new(ledger, model=counting))
+        listed: list = []
+        listing = timed(lambda: listed.extend(relink(ledger, model=counting, contested_only=True)[0]))
+        members = sum(len(p.members) for p in listed)
     print(f"{size} documents ({counts['documents']} after merging near duplicates, {counts['claims']} claims): embedding {before:.1f} s; "
           f"check {first:.1f} s (the first), {again:.2f} s again; "
           f"after adding {added}: load {load:.1f} s, embedding {embedding:.1f} s, check {checked:.2f} s, contested linking {linking:.1f} s "
