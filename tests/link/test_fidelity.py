@@ -389,3 +389,21 @@ def test_a_quote_is_keyed_for_the_passages_that_may_change_its_finding():
     assert words_a_passage_may_miss(10, [1.0]) == -1  # found word for word: no passage can change it
     assert words_a_passage_may_miss(10, [1.0, 0.7]) == 2  # a turn of another group may
     assert words_a_passage_may_miss(10, [None]) == 4  # bounds not known
+
+
+def test_a_check_that_keeps_few_passages_at_hand_finds_what_one_keeping_all_finds(tmp_path, extractor, monkeypatch):
+    """The index keeps the passages and documents it read most recently, a bounded number of them (a first check of a
+    large ledger would otherwise keep all); one kept to two passages and one document reads them again as it needs."""
+    from counterclaim.link import passages
+    from counterclaim.link.fidelity import FidelityChecker
+
+    with ledger_of(tmp_path, extractor, fixture_path("quotes_article.txt"), fixture_path("interview.txt"),
+                   fixture_path("dam_article.txt"), fixture_path("dam_interview.txt")) as ledger:
+        everything = FidelityChecker(ledger)
+        full = [c.to_json() for c in everything.check_all()]
+        assert len(everything.index._passages) > 2 and sum(c["status"] != "not found" for c in full) >= 3
+        monkeypatch.setattr(passages, "PASSAGES_KEPT", 2)
+        monkeypatch.setattr(passages, "DOCUMENTS_KEPT", 1)
+        few = FidelityChecker(ledger)
+        assert [c.to_json() for c in few.check_all()] == full
+        assert len(few.index._passages) <= 2 and len(few.index._documents) <= 1

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -28,6 +29,10 @@ WORD = re.compile(r"[\w'\u2019]+|%")
 SENTENCE_END = re.compile(r"(?<=[.?!])[\"\u201d']?\s+")
 PASSAGE, SENTENCE = "passage", "sentence"
 CHUNK = 500  # ids or words in one SQL statement
+# How many passages and documents an index keeps at hand once read (`Recent`): a first check of 10,000 PolNeAR copies
+# reads about 190,000 passages; past these, the least recently read are read again when asked for.
+PASSAGES_KEPT, DOCUMENTS_KEPT = 200_000, 50_000
+K, V = TypeVar("K"), TypeVar("V")
 
 
 @dataclass(slots=True)
@@ -133,13 +138,35 @@ def _chunks(items: list[Any]) -> list[list[Any]]:
     return [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 
+class Recent(OrderedDict[K, V]):
+    """A dict that keeps its `limit` most recently used entries: what a check reads again soon stays at hand, and the
+    first check of a large ledger does not keep every passage and document it read (memory grew past 9 GB in the
+    first minutes of one at 100,000 documents)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def get(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
+        if key not in self:
+            return default
+        self.move_to_end(key)
+        return super().__getitem__(key)
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
 class PassageIndex:
     """The ledger's passages and turn sentences by their words, read from the ledger as they are asked for."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self._documents: dict[int, Any] = {}
-        self._passages: dict[int, Passage] = {}
+        self._documents: Recent[int, Any] = Recent(DOCUMENTS_KEPT)
+        self._passages: Recent[int, Passage] = Recent(PASSAGES_KEPT)
         self._sentences: dict[int, tuple[Passage, int, int, str]] = {}
         self._counts: dict[tuple[str, str], int] = {}
         self._items: dict[tuple[str, str], np.ndarray] = {}
@@ -249,11 +276,12 @@ class PassageIndex:
 
     def document(self, document_id: int) -> Any:
         """A document's row (doc_id, text, transcript_start), read once."""
-        if document_id not in self._documents:
-            self._documents[document_id] = self.ledger.db.execute(
+        document = self._documents.get(document_id)
+        if document is None:
+            document = self._documents[document_id] = self.ledger.db.execute(
                 "SELECT id, doc_id, text, transcript_start FROM documents WHERE id = ?", (document_id,)
             ).fetchone()
-        return self._documents[document_id]
+        return document
 
     def count(self, kind: str, word: str) -> int:
         """How many passages (or sentences) hold the word."""
@@ -282,13 +310,17 @@ class PassageIndex:
     def passages(self, numbers: Iterable[int]) -> list[Passage]:
         """These passages, in the order candidates are read in."""
         numbers = set(numbers)
-        wanted = [n for n in numbers if n not in self._passages]
-        for chunk in _chunks(wanted):
+        found = {}
+        for number in numbers:
+            passage = self._passages.get(number)
+            if passage is not None:
+                found[number] = passage
+        for chunk in _chunks([n for n in numbers if n not in found]):
             for row in self.ledger.db.execute(
                 f"SELECT id, document_id, start, end, speaker_id, is_turn FROM passages WHERE id IN ({_marks(chunk)})", chunk
             ):
-                self._passages[row["id"]] = self._passage(row)
-        return sorted((self._passages[n] for n in numbers if n in self._passages), key=lambda p: p.order)
+                found[row["id"]] = self._passages[row["id"]] = self._passage(row)
+        return sorted(found.values(), key=lambda p: p.order)
 
     def _passage(self, row: Any) -> Passage:
         document = self.document(row["document_id"])
@@ -333,7 +365,11 @@ class PassageIndex:
         for chunk in _chunks(documents):
             if kind == PASSAGE:
                 for passage in self._stored_passages(chunk):
-                    passage = self._passages.setdefault(passage.number, passage)
+                    kept = self._passages.get(passage.number)
+                    if kept is None:
+                        self._passages[passage.number] = passage
+                    else:
+                        passage = kept
                     found[passage.number] = passage.vocabulary
             else:
                 found.update((n, frozenset(words)) for n, words in self._stored_sentences(chunk).items())
