@@ -237,10 +237,11 @@ class FidelityChecker:
         for number, part in enumerate(parts):
             words = Words.of(part).words
             if bounds is not None and words:
+                ranked = self.index.rarest(PASSAGE, set(words), len(words))  # turn and paragraph keys take the first of them
                 for kind, groups in ((TURN_KEY, bounds[number][:2]), (PARAGRAPH_KEY, bounds[number][2:3])):
                     may_miss = words_a_passage_may_miss(len(words), groups)
                     if may_miss >= 0:
-                        rarest = self.index.rarest(PASSAGE, set(words), may_miss + 1 + KEY_EXTRA)
+                        rarest = ranked[: may_miss + 1 + KEY_EXTRA]
                         keys.extend((kind, word, number, max(1, len(rarest) - may_miss)) for word in rarest)
             chosen = content_words(words)
             if chosen:

@@ -46,10 +46,14 @@ class Words:
     def of(cls, text: str, base: int = 0) -> Words:
         words, offsets = [], []
         for m in WORD.finditer(text):
-            word = m.group(0).lower().replace("\u2019", "'")
-            words.append(word)
+            words.append(spelled(m.group(0)))
             offsets.append((base + m.start(), base + m.end()))
         return cls(words, offsets)
+
+
+def spelled(word: str) -> str:
+    """A word as quotes are compared by it: lower case, with a typographic apostrophe made plain."""
+    return word.lower().replace("\u2019", "'")
 
 
 @dataclass(slots=True)
@@ -73,7 +77,7 @@ class Passage:
         """Its words as `Words.of` spells them, without their offsets: a candidate is weighed by these before it is read
         (and most candidates of a quote by the index alone, before these are made)."""
         if self._vocabulary is None:
-            self._vocabulary = frozenset(word.lower().replace("\u2019", "'") for word in WORD.findall(self.text))
+            self._vocabulary = frozenset(spelled(word) for word in WORD.findall(self.text))
         return self._vocabulary
 
     @property
