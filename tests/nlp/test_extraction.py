@@ -156,3 +156,19 @@ def test_a_claim_put_to_the_listener_in_a_question_is_the_turns_question_not_the
     asked, told = text.index("you"), text.index("you said")
     assert _asked_of_the_listener(claim("the blockade is for", asked), turns, text)
     assert not _asked_of_the_listener(claim("the town was warned", told), turns, text)  # a statement, not a question
+
+
+def test_a_documents_claims_do_not_depend_on_the_documents_read_beside_it(extractor):
+    """Windows of several documents share forward passes; what each is tagged (and so its claim ids) must not change
+    with its neighbours, whose lengths change the padding and whose values would change a batch-wide rounding scale."""
+    from counterclaim.ingest import document_from_text
+
+    texts = {name: fixture_path(name).read_text(encoding="utf-8") for name in ("quotes_article.txt", "dam_interview.txt", "speakers_hard.txt")}
+    documents = [document_from_text(name, text) for name, text in texts.items()]
+
+    def claims(found):
+        return [(c.claim_id, c.content.spans, c.mode, c.polarity) for c in found]
+
+    together = {e.document.doc_id: claims(e.claims) for e in extractor.extract(documents)}
+    for document in documents:
+        assert claims(extractor.extract_one(document)) == together[document.doc_id]

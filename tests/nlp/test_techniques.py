@@ -61,15 +61,18 @@ def test_a_claim_gets_the_techniques_of_spans_in_its_content_cut_to_it():
 
 @pytest.mark.skipif(not SEED.exists(), reason="needs ../shared/seed/panjshir-npr-2021-09-03.txt")
 def test_techniques_on_the_reference_case_lie_inside_their_claims(extractor):
-    """What the branch finds is cut to each claim's content. (Its quality is gated in tests/eval/test_ptc.py; over the
-    6-epoch tagger it no longer marks Nazary's "The Taliban propaganda machine is trying to divert attention", which the
-    branch over the 3-epoch tagger marked as name calling and loaded language.)"""
+    """What the branch finds is cut to each claim's content. (Its quality is gated in tests/eval/test_ptc.py; which
+    spans it marks on the seed changes with each training: over the 6-epoch tagger it no longer marks Nazary's "The
+    Taliban propaganda machine is trying to divert attention", and retrained over the tagger's 8-bit reading no longer
+    "civil war" as loaded language.)"""
     from counterclaim.ingest import read_document
 
     extraction = next(extractor.extract([read_document(SEED)]))
     text = extraction.document.text
     found = {(c.content.text, use.technique, text[s:e]) for c in extraction.claims for use in c.techniques for s, e in use.spans}
-    assert ("It's a civil war.", "Loaded_Language", "civil war") in found, sorted(found)
+    assert {(c.speaker.name, text[s:e]) for c in extraction.claims for use in c.techniques for s, e in use.spans if c.speaker} >= {
+        ("Ali Nazary", "The whole world has abandoned us.")
+    }, sorted(found)
     for claim in extraction.claims:
         for use in claim.techniques:
             assert all(any(a <= s and e <= b for a, b in claim.content.spans) for s, e in use.spans)

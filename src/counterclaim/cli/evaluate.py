@@ -249,6 +249,7 @@ def cmd_eval_ptc(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as problem:
         error(str(problem))
         return EXIT_INPUT_ERROR
+    tagger.quantize()  # read as the pipeline reads
     tokenizer = AutoTokenizer.from_pretrained(minilm_path())
     nlp = load_base_pipeline()
     predicted_spans: list[tuple[str, str, int, int]] = []

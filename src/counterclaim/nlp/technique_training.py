@@ -20,9 +20,17 @@ import numpy as np
 import torch
 from spacy.language import Language
 
-from counterclaim.nlp.attribution import AttributionNetwork, Window, batches, encode_paragraph, paragraph_sequences, tagger_words
+from counterclaim.nlp.attribution import (
+    TRAINING_BATCH_SUBWORDS,
+    AttributionNetwork,
+    Window,
+    batches,
+    encode_paragraph,
+    paragraph_sequences,
+    tagger_words,
+)
 from counterclaim.nlp.encoder import AdapterOptimizer
-from counterclaim.nlp.techniques import SPAN_LABELS, TECHNIQUES, TechniqueBranch, attribution_fingerprint, merged_ranges, model_paths, padded_states
+from counterclaim.nlp.techniques import SPAN_LABELS, TECHNIQUES, TechniqueBranch, merged_ranges, model_paths, padded_states
 
 IGNORED = -100
 SPAN_WEIGHTS = (1.0, 3.0, 3.0)  # O, B, I
@@ -82,7 +90,10 @@ def train_techniques(
     held_out: str = "",
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, object]:
-    """Train the branch over the tagger's frozen states and write its weights and metadata."""
+    """Train the branch over the tagger's frozen states and write its weights and metadata.
+
+    The states are read as the pipeline reads them, with the tagger's 8-bit products; the branch starts from float
+    copies of the tagger's last blocks and trains in float32 (it is quantized when loaded for reading)."""
     from safetensors.torch import save_file
     from transformers import AutoTokenizer
 
@@ -95,17 +106,19 @@ def train_techniques(
     examples = training_windows(nlp, articles, tokenizer)
     windows = [window for window, _, _ in examples]
     states: list[np.ndarray | None] = [None] * len(windows)
+    if not tagger.quantized:
+        tagger.quantize(keep_float_blocks=depth)
     tagger.kept_depth = depth
-    reading = batches(windows, 8192)
+    reading = batches(windows)
     for done, group in enumerate(reading):  # the tagger's reading, once: it does not change in training
         tagger.word_log_probs([windows[n] for n in group], kept := [None] * len(group))
         for n, state in zip(group, kept, strict=True):
             states[n] = state
         if progress is not None:
             progress("reading", done + 1, len(reading))
-    branch = TechniqueBranch(tagger.encoder.encoder.layer, depth=depth, rank=rank)
+    branch = TechniqueBranch(tagger.last_float_blocks(depth), depth=depth, rank=rank)
     trainable = [p for p in branch.parameters() if p.requires_grad]
-    groups = batches(windows)
+    groups = batches(windows, TRAINING_BATCH_SUBWORDS)
     total = len(groups) * epochs
     optimizer = AdapterOptimizer(trainable, learning_rate, total)
     # Words inside spans are about a tenth of PTC's: weighted up, so that a span is found where it is about as likely as not.
@@ -135,7 +148,7 @@ def train_techniques(
         "articles": len(articles),
         "words": sum(len(tags) for _, tags, _ in examples),
         "techniques": list(TECHNIQUES),
-        "attribution": attribution_fingerprint(tagger),
+        "attribution": tagger.fingerprint(),
         "rank": rank,
         "depth": depth,
         "span_weights": list(SPAN_WEIGHTS),

@@ -17,7 +17,6 @@ in its content (`claim.techniques`).
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -104,23 +103,15 @@ class TechniqueBranch(AdaptedModule):
         return self.head(self.dropout(hidden))
 
 
-def attribution_fingerprint(tagger: AttributionNetwork) -> str:
-    """A hash of the tagger's encoder as shipped: the branch reads its states and copies its last blocks."""
-    digest = hashlib.sha256()
-    for name, tensor in sorted(tagger.encoder.state_dict().items()):
-        digest.update(name.encode())
-        digest.update(tensor.detach().float().numpy().tobytes())
-    return digest.hexdigest()[:16]
-
-
 def model_paths(model_dir: Path | None = None) -> tuple[Path, Path]:
     base = Path(str(model_dir or MODEL_DIR))
     return base / MODEL_FILE, base / META_FILE
 
 
 def load_branch(tagger: AttributionNetwork, model_dir: Path | None = None) -> tuple[TechniqueBranch, dict]:
-    """The trained branch over this tagger, adapters merged, ready to read; refused if the tagger is not the one it
-    was trained on."""
+    """The trained branch over this tagger, adapters merged and read with 8-bit products as the tagger is, ready to
+    read; refused if the tagger is not the one it was trained on. A quantized tagger must have kept float copies of
+    the blocks the branch copies (`AttributionNetwork.quantize`)."""
     from safetensors.torch import load_file
 
     from counterclaim.nlp.encoder import load_trained
@@ -129,10 +120,12 @@ def load_branch(tagger: AttributionNetwork, model_dir: Path | None = None) -> tu
     if not weights.exists():
         raise FileNotFoundError(f"{weights}: technique model missing; train it with `counterclaim train techniques`")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if meta.get("attribution") != attribution_fingerprint(tagger):
+    if meta.get("attribution") != tagger.fingerprint():
         raise ValueError(f"{weights}: trained over another attribution tagger; retrain it with `counterclaim train techniques`")
-    branch = TechniqueBranch(tagger.encoder.encoder.layer, depth=meta.get("depth", 1), rank=meta["rank"])
+    depth = meta.get("depth", 1)
+    branch = TechniqueBranch(tagger.last_float_blocks(depth), depth=depth, rank=meta["rank"])
     load_trained(branch, load_file(str(weights)), weights)
+    branch.quantize()
     return branch, meta
 
 

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from counterclaim.eval.polnear import GoldDocument
 from counterclaim.nlp.attribution import (
     LABELS,
+    TRAINING_BATCH_SUBWORDS,
     AttributionNetwork,
     Window,
     batches,
@@ -115,7 +116,7 @@ def train_attribution(
     examples = labelled_windows(pairs, tokenizer)
     network = AttributionNetwork(rank=rank)
     trainable = [p for p in network.parameters() if p.requires_grad]
-    groups = batches([window for window, _ in examples])
+    groups = batches([window for window, _ in examples], TRAINING_BATCH_SUBWORDS)
     total = len(groups) * epochs
     optimizer = AdapterOptimizer(trainable, learning_rate, total)
     loss_function = torch.nn.CrossEntropyLoss(ignore_index=IGNORED)
