@@ -13,6 +13,7 @@ between changes.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -75,7 +76,8 @@ def main() -> None:
     bare_s = best_of(args.repeat, run_bare)
     extract_s = best_of(args.repeat, run_extract)
     without_s = best_of(args.repeat, run_without)
-    print(f"texts: {len(texts)} from {', '.join(str(f) for f in folders)}; {words} words; best of {args.repeat}")
+    shown = ", ".join(os.path.relpath(f) for f in folders)
+    print(f"texts: {len(texts)} from {shown}; {words} words; best of {args.repeat}")
     print(f"bare spaCy nlp.pipe : {words / bare_s:9.0f} words/s")
     print(f"counterclaim extract: {words / extract_s:9.0f} words/s")
     print(f"ratio extract/bare  : {bare_s / extract_s:9.2f}")
