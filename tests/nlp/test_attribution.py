@@ -21,6 +21,7 @@ from counterclaim.nlp.attribution import (
     model_paths,
     tags_to_spans,
     viterbi,
+    viterbi_many,
 )
 
 
@@ -52,6 +53,16 @@ def test_viterbi_never_changes_role_inside_a_span():
     table = log_probs({"B-SOURCE": 0.9}, {"I-CUE": 0.6, "I-SOURCE": 0.3}, {"O": 0.9})
     assert viterbi(table) == ["B-SOURCE", "I-SOURCE", "O"]
     assert viterbi(np.zeros((0, len(LABELS)))) == []
+
+
+def test_many_sequences_decoded_together_get_the_tags_each_gets_alone():
+    rng = np.random.default_rng(0)
+    lengths = [0, 1, 1, 2, 7, 40, 3, 0, 150, 40]
+    sequences = [np.log(rng.dirichlet(np.full(len(LABELS), 0.3), size=n)) for n in lengths]
+    sequences.append(log_probs({"B-SOURCE": 0.5, "I-SOURCE": 0.5}, {"I-CUE": 0.9}))  # ties and a forbidden opening
+    decoded = viterbi_many(sequences)
+    assert decoded == [viterbi(s) for s in sequences]
+    assert [len(tags) for tags in decoded] == [*lengths, 2] and viterbi_many([]) == []
 
 
 def test_tags_to_spans_joins_runs():

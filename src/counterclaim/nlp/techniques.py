@@ -42,6 +42,7 @@ from counterclaim.nlp.attribution import (
     tagger_words,
     tags_to_spans,
     viterbi,
+    viterbi_many,
 )
 
 MODEL_DIR = resources.files("counterclaim.nlp").joinpath("models")
@@ -214,10 +215,12 @@ def ranked_techniques(probs: np.ndarray) -> tuple[list[str], list[float]]:
     return [TECHNIQUES[i] for i in chosen], [round(float(mean[i]), 3) for i in chosen]
 
 
-def technique_spans(reading: ParagraphReading) -> list[TechniqueSpan]:
+def technique_spans(reading: ParagraphReading, tags: list[str] | None = None) -> list[TechniqueSpan]:
     """The paragraph's technique spans, with their techniques; within a span, a run of words that another technique
-    reads best (`the Taliban propaganda machine` in a longer appeal to fear) is a span of its own with that technique."""
-    tags = viterbi(reading.span_log_probs, SPAN_LABELS)
+    reads best (`the Taliban propaganda machine` in a longer appeal to fear) is a span of its own with that technique.
+    `tags`: the paragraph's span tags where they were decoded already (`viterbi_many` over many paragraphs)."""
+    if tags is None:
+        tags = viterbi(reading.span_log_probs, SPAN_LABELS)
     spans = []
     for run in tags_to_spans(list(range(len(reading.tokens))), tags):
         techniques, scores = ranked_techniques(reading.technique_probs[run.start : run.end])
@@ -280,9 +283,10 @@ class TechniqueTagger(BatchedComponent):
         for doc in docs:
             doc._.technique_spans = []
             doc._.tagger_states = None
-        for reading in readings:
+        decoded = viterbi_many([reading.span_log_probs for reading in readings], SPAN_LABELS)
+        for reading, tags in zip(readings, decoded, strict=True):
             doc = docs[owner[id(reading.tokens)]]
-            doc._.technique_spans.extend(technique_spans(reading))
+            doc._.technique_spans.extend(technique_spans(reading, tags))
         for doc in docs:
             for claim in doc._.claims or []:
                 claim.techniques = claim_techniques(claim, doc._.technique_spans)
