@@ -134,6 +134,22 @@ def test_blocking_by_rare_words_never_drops_a_passage_that_could_match():
                 assert number in candidates, (quote, passage)
 
 
+def test_the_index_filter_keeps_exactly_the_items_holding_enough_of_the_rarest_words():
+    """Counted from the rarest postings out (`holding_by`), the same items as counting every posting whole."""
+    import random
+
+    from counterclaim.link.passages import holding_by
+
+    generator = random.Random(11)
+    for _ in range(300):
+        postings = {f"w{n}": set(generator.sample(range(200), generator.randint(0, 120))) for n in range(generator.randint(1, 8))}
+        words, may_miss, extra = set(postings), generator.randint(0, 4), generator.randint(0, 3)
+        rarest = sorted(words, key=lambda w: (len(postings[w]), w))[: may_miss + 1 + extra]
+        needed = max(1, len(rarest) - may_miss)
+        expected = {item for item in range(200) if sum(item in postings[w] for w in rarest) >= needed}
+        assert holding_by(words, may_miss, lambda w, p=postings: len(p[w]), lambda w, p=postings: p[w], extra) == expected
+
+
 def test_words_a_match_may_miss():
     from counterclaim.link.fidelity import words_a_match_may_miss
 

@@ -64,13 +64,20 @@ class Passage:
     doc_id: str
     start: int
     end: int
-    text: str
+    text_or_reader: str | Callable[[], str]  # its text, or how to read it: most candidates are weighed by the index alone
     speaker_id: int | None
     is_turn: bool
     number: int = field(init=False, default=-1)  # its id in the index
     _vocabulary: frozenset[str] | None = field(init=False, default=None, repr=False)
     _words: Words | None = field(init=False, default=None, repr=False)
     _matcher: difflib.SequenceMatcher | None = field(init=False, default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        """Its text, read from its document the first time it is asked for."""
+        if not isinstance(self.text_or_reader, str):
+            self.text_or_reader = self.text_or_reader()
+        return self.text_or_reader
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -128,10 +135,22 @@ def holding_by(
     if not rarest:
         return set()
     needed = max(1, len(rarest) - may_miss)  # and at least one: an item sharing no word shares no share of them
-    postings = [items(word) for word in rarest]
-    postings = [p if isinstance(p, np.ndarray) else np.fromiter(p, dtype=np.int64, count=len(p)) for p in postings]
-    found, held = np.unique(np.concatenate(postings), return_counts=True)
-    return set(found[held >= needed].tolist())  # an item is listed once per word it holds
+    postings = sorted((_sorted_ids(items(word)) for word in rarest), key=len)
+    # An item holding `needed` of these words holds one of any `len - needed + 1` of them: it is among the holders of
+    # the rarest so many, and only those are counted in the others' postings (a common word's are never sorted again).
+    found = np.unique(np.concatenate(postings[: len(postings) - needed + 1]))
+    held = np.zeros(len(found), dtype=np.int64)
+    for posting in postings:
+        if len(posting):
+            at = np.minimum(np.searchsorted(posting, found), len(posting) - 1)
+            held += posting[at] == found
+    return set(found[held >= needed].tolist())
+
+
+def _sorted_ids(ids: Collection[int]) -> np.ndarray:
+    """Item ids as a sorted array (the index's postings are kept sorted, so this costs them nothing)."""
+    array = ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64, count=len(ids))
+    return array if len(array) < 2 or bool((array[1:] >= array[:-1]).all()) else np.sort(array)
 
 
 def _marks(ids: Collection[Any]) -> str:
@@ -253,7 +272,8 @@ class PassageIndex:
 
     def _stored_passages(self, documents: list[int]) -> list[Passage]:
         rows = self.ledger.db.execute(
-            f"SELECT id, document_id, start, end, speaker_id, is_turn FROM passages WHERE document_id IN ({_marks(documents)})", documents
+            "SELECT p.id, p.document_id, d.doc_id, p.start, p.end, p.speaker_id, p.is_turn FROM passages p"
+            f" JOIN documents d ON d.id = p.document_id WHERE p.document_id IN ({_marks(documents)})", documents
         ).fetchall()
         return [self._passage(row) for row in rows]
 
@@ -301,7 +321,7 @@ class PassageIndex:
         if key not in self._items:
             # one string of ids from SQLite rather than a row each: a story's words are held by every copy of it
             listed = self.ledger.db.execute(f"SELECT group_concat(rowid) FROM {kind}_words WHERE {kind}_words MATCH ?", (f'"{word}"',)).fetchone()[0]
-            self._items[key] = np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, dtype=np.int64)
+            self._items[key] = np.sort(np.array(listed.split(","), dtype=np.int64)) if listed else np.zeros(0, dtype=np.int64)
         return self._items[key]
 
     def holding(self, kind: str, words: set[str], may_miss: int, extra: int = 2) -> set[int]:
@@ -321,14 +341,16 @@ class PassageIndex:
                 found[number] = passage
         for chunk in _chunks([n for n in numbers if n not in found]):
             for row in self.ledger.db.execute(
-                f"SELECT id, document_id, start, end, speaker_id, is_turn FROM passages WHERE id IN ({_marks(chunk)})", chunk
+                "SELECT p.id, p.document_id, d.doc_id, p.start, p.end, p.speaker_id, p.is_turn FROM passages p"
+                f" JOIN documents d ON d.id = p.document_id WHERE p.id IN ({_marks(chunk)})", chunk
             ):
                 found[row["id"]] = self._passages[row["id"]] = self._passage(row)
         return sorted(found.values(), key=lambda p: p.order)
 
     def _passage(self, row: Any) -> Passage:
-        document = self.document(row["document_id"])
-        passage = Passage(row["document_id"], document["doc_id"], row["start"], row["end"], document["text"][row["start"] : row["end"]],
+        """A stored passage; its document's text is read only if the passage is (most candidates never are)."""
+        document_id, start, end = row["document_id"], row["start"], row["end"]
+        passage = Passage(document_id, row["doc_id"], start, end, lambda: self.document(document_id)["text"][start:end],
                           row["speaker_id"], bool(row["is_turn"]))
         passage.number = row["id"]
         return passage
