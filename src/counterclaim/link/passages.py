@@ -137,13 +137,16 @@ def holding_by(
     needed = max(1, len(rarest) - may_miss)  # and at least one: an item sharing no word shares no share of them
     postings = sorted((_sorted_ids(items(word)) for word in rarest), key=len)
     # An item holding `needed` of these words holds one of any `len - needed + 1` of them: it is among the holders of
-    # the rarest so many, and only those are counted in the others' postings (a common word's are never sorted again).
-    found = np.unique(np.concatenate(postings[: len(postings) - needed + 1]))
-    held = np.zeros(len(found), dtype=np.int64)
-    for posting in postings:
+    # the rarest so many, counted by merging their (sorted) postings, and it is looked up in the longer ones.
+    rare = len(postings) - needed + 1
+    merged = np.sort(np.concatenate(postings[:rare]), kind="stable")  # sorted runs: merged, not sorted again
+    if not len(merged):
+        return set()
+    starts = np.flatnonzero(np.concatenate([[True], merged[1:] != merged[:-1]]))
+    found, held = merged[starts], np.diff(np.append(starts, len(merged)))
+    for posting in postings[rare:]:
         if len(posting):
-            at = np.minimum(np.searchsorted(posting, found), len(posting) - 1)
-            held += posting[at] == found
+            held += posting[np.minimum(np.searchsorted(posting, found), len(posting) - 1)] == found
     return set(found[held >= needed].tolist())
 
 
@@ -162,19 +165,14 @@ def _chunks(items: list[Any]) -> list[list[Any]]:
 
 
 class Recent(OrderedDict[K, V]):
-    """A dict that keeps its `limit` most recently used entries: what a check reads again soon stays at hand, and the
-    first check of a large ledger does not keep every passage and document it read (memory grew past 9 GB in the
-    first minutes of one at 100,000 documents)."""
+    """A dict that keeps the `limit` entries stored last: what a check reads again soon stays at hand, and the first
+    check of a large ledger does not keep every passage and document it read (memory grew past 9 GB in the first
+    minutes of one at 100,000 documents). Reading an entry does not move it: a candidate's lookup stays a plain
+    dict's (a quote's candidates are looked up by the hundred on a large ledger)."""
 
     def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
-
-    def get(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
-        if key not in self:
-            return default
-        self.move_to_end(key)
-        return super().__getitem__(key)
 
     def __setitem__(self, key: K, value: V) -> None:
         super().__setitem__(key, value)
@@ -334,18 +332,14 @@ class PassageIndex:
     def passages(self, numbers: Iterable[int]) -> list[Passage]:
         """These passages, in the order candidates are read in."""
         numbers = set(numbers)
-        found = {}
-        for number in numbers:
-            passage = self._passages.get(number)
-            if passage is not None:
-                found[number] = passage
+        found = {number: self._passages[number] for number in numbers & self._passages.keys()}
         for chunk in _chunks([n for n in numbers if n not in found]):
             for row in self.ledger.db.execute(
                 "SELECT p.id, p.document_id, d.doc_id, p.start, p.end, p.speaker_id, p.is_turn FROM passages p"
                 f" JOIN documents d ON d.id = p.document_id WHERE p.id IN ({_marks(chunk)})", chunk
             ):
                 found[row["id"]] = self._passages[row["id"]] = self._passage(row)
-        return sorted(found.values(), key=lambda p: p.order)
+        return sorted(found.values(), key=lambda p: (not p.is_turn, p.document_id, p.start))  # `Passage.order`
 
     def _passage(self, row: Any) -> Passage:
         """A stored passage; its document's text is read only if the passage is (most candidates never are)."""
