@@ -14,12 +14,12 @@ import random
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from counterclaim.eval.polnear import GoldDocument
 from counterclaim.nlp.attribution import (
     LABELS,
     TRAINING_BATCH_SUBWORDS,
@@ -33,6 +33,9 @@ from counterclaim.nlp.attribution import (
     tagger_words,
 )
 from counterclaim.nlp.encoder import AdapterOptimizer
+
+if TYPE_CHECKING:  # the gold documents are read by eval/polnear.py; the flow runs nlp -> eval, never back at run time
+    from counterclaim.eval.polnear import GoldDocument
 
 # Inner roles win where annotations nest: a cue inside another claim's content stays a cue.
 ROLE_PRIORITY = {"Cue": 0, "Source": 1, "Content": 2}
