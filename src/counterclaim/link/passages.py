@@ -130,7 +130,7 @@ def holding_by(
 ) -> set[int]:
     """The items that lack at most `may_miss` of `words`, as far as the rarest `may_miss + 1 + extra` of them tell: an item
     lacking more of those lacks more of `words`. So a threshold on shared words becomes an exact filter that reads
-    only the postings of rare words (`count(word)` how many items hold it, `items(word)` which)."""
+    only the postings of rare words (`count(word)` how many items hold it, `items(word)` which: a sorted array, or any collection)."""
     rarest = sorted(words, key=lambda w: (count(w), w))[: may_miss + 1 + extra]
     if not rarest:
         return set()
@@ -151,9 +151,9 @@ def holding_by(
 
 
 def _sorted_ids(ids: Collection[int]) -> np.ndarray:
-    """Item ids as a sorted array (the index's postings are kept sorted, so this costs them nothing)."""
-    array = ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64, count=len(ids))
-    return array if len(array) < 2 or bool((array[1:] >= array[:-1]).all()) else np.sort(array)
+    """Item ids as a sorted array: an array is taken as it is (the index sorts its postings once, when it reads them),
+    any other collection is sorted here."""
+    return ids if isinstance(ids, np.ndarray) else np.sort(np.fromiter(ids, dtype=np.int64, count=len(ids)))
 
 
 def _marks(ids: Collection[Any]) -> str:
@@ -339,7 +339,7 @@ class PassageIndex:
                 f" JOIN documents d ON d.id = p.document_id WHERE p.id IN ({_marks(chunk)})", chunk
             ):
                 found[row["id"]] = self._passages[row["id"]] = self._passage(row)
-        return sorted(found.values(), key=lambda p: (not p.is_turn, p.document_id, p.start))  # `Passage.order`
+        return sorted(found.values(), key=lambda p: p.order)
 
     def _passage(self, row: Any) -> Passage:
         """A stored passage; its document's text is read only if the passage is (most candidates never are)."""
