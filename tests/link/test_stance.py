@@ -91,7 +91,7 @@ def test_emergent_cross_validated_by_claim_holds_its_level():
     result = json.loads(out.stdout)
     assert result["claims"] == 240
     assert set(result["models"]) == {f"stance-claims-fold{k}" for k in range(5)}  # every training claim scored by a model that never saw it
-    assert result["accuracy"] >= 0.74  # 0.754 measured; the aim of 0.80 is not reached yet
+    assert result["accuracy"] >= 0.77  # 0.781 measured with the cue layers (0.753 without); the aim of 0.80 is not reached yet
 
 
 @pytest.mark.skipif(not (FNC1 / "train_stances.csv").exists(), reason="needs ../shared/data/fnc1")

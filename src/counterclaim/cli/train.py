@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from counterclaim.cli.common import EXIT_INPUT_ERROR, EXIT_OK, stderr
+from counterclaim.cli.common import EXIT_INPUT_ERROR, EXIT_OK, EXIT_USAGE, stderr
 from counterclaim.cli.evaluate import _stance_pairs, load_polnear
 
 
@@ -26,20 +26,30 @@ def stage_bars(progress: Progress) -> Callable[[str, int, int], None]:
 
 def cmd_train_stance(args: argparse.Namespace) -> int:
     from counterclaim.link.stance_data import read_emergent, read_fnc1
-    from counterclaim.link.stance_training import train_stance
+    from counterclaim.link.stance_training import CUES, train_stance
 
-    fnc = _stance_pairs(read_fnc1, str(Path(args.fnc1) / "train_stances.csv"), str(Path(args.fnc1) / "train_bodies.csv"))
     emergent = _stance_pairs(read_emergent, args.emergent)
-    polnear = load_polnear(args.polnear)
-    if fnc is None or emergent is None or polnear is None:
+    if emergent is None:
         return EXIT_INPUT_ERROR
+    only = set(args.only) if args.only else None
+    if only == {CUES}:  # the cue layers read Emergent alone
+        fnc, polnear = [], []
+    else:
+        missing = [flag for flag, value in (("--fnc1", args.fnc1), ("--polnear", args.polnear)) if not value]
+        if missing:
+            stderr.print(f"error: train stance needs {' and '.join(missing)} (only `--only cues` reads Emergent alone)")
+            return EXIT_USAGE
+        fnc = _stance_pairs(read_fnc1, str(Path(args.fnc1) / "train_stances.csv"), str(Path(args.fnc1) / "train_bodies.csv"))
+        polnear = load_polnear(args.polnear)
+        if fnc is None or polnear is None:
+            return EXIT_INPUT_ERROR
     # the first articles of the split are kept for judging propositions on real text: never trained on
     articles = [[" ".join(g.text[s:e] for s, e in claim.content) for claim in g.claims] for g in polnear[args.keep_out :]]
     with Progress(console=stderr, transient=True) as progress:
         advance = stage_bars(progress)
         summary = train_stance(
             fnc, emergent, articles, Path(args.model_dir) if args.model_dir else None, seed=args.seed,
-            only=set(args.only) if args.only else None, progress=advance,
+            only=only, progress=advance,
         )
     print(f"trained {', '.join(summary['models'])} in {summary['minutes']} min")
     return EXIT_OK
@@ -117,13 +127,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     techniques.set_defaults(run=cmd_train_techniques)
 
     stance = models.add_parser("stance", help="the stance readers (claims, passages) and the claim reader's Emergent fold models")
-    stance.add_argument("--fnc1", required=True, metavar="DIR", help="FNC-1 with train_stances.csv and train_bodies.csv, e.g. ../shared/data/fnc1")
+    stance.add_argument("--fnc1", metavar="DIR", help="FNC-1 with train_stances.csv and train_bodies.csv, e.g. ../shared/data/fnc1")
     stance.add_argument("--emergent", required=True, metavar="FILE", help="e.g. ../shared/data/emergent/train.csv")
     stance.add_argument(
-        "--polnear", required=True, metavar="DIR", help="a PolNeAR split whose articles give within-article pairs, e.g. ../shared/data/polnear/train"
+        "--polnear", metavar="DIR", help="a PolNeAR split whose articles give within-article pairs, e.g. ../shared/data/polnear/train"
     )
     stance.add_argument("--keep-out", type=int, default=200, help="leave out the split's first N articles, kept for judging real text (default: 200)")
     stance.add_argument("--model-dir", help="where to write the models (default: inside the package)")
-    stance.add_argument("--only", nargs="+", metavar="MODEL", help="train only these models, e.g. stance-claims-fold0")
+    stance.add_argument(
+        "--only", nargs="+", metavar="MODEL",
+        help="train only these models, e.g. stance-claims-fold0; `cues` fits the claim readers' cue layers again (Emergent only, a minute)",
+    )
     stance.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     stance.set_defaults(run=cmd_train_stance)

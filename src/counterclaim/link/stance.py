@@ -18,6 +18,7 @@ The ledger's words for the labels: `agree` supports, `disagree` disputes,
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from counterclaim.link.stance_cues import CueLayer
 from counterclaim.link.stance_data import LABELS, StancePair, claim_key, passage
 
 STANCES = {"agree": "supports", "disagree": "disputes", "discuss": "neutral", "unrelated": None}
@@ -177,21 +179,24 @@ def load_network(name: str, model_dir: Path | None = None):
 class StanceModel:
     """The two trained readers, ready to score pairs: claims and short texts go to one, article passages to the other."""
 
-    def __init__(self, claims, passages, tokenizer) -> None:
+    def __init__(self, claims, passages, tokenizer, cues: CueLayer | None = None) -> None:
         self.claims = claims
         self.passages = passages
         self.tokenizer = tokenizer
+        self.cues = cues
 
     @classmethod
-    def load(cls, claims: str = CLAIMS, model_dir: Path | None = None, passages: bool = True) -> StanceModel:
-        """The shipped readers (`claims` names another claim reader, such as a fold model); `passages=False` loads the claim reader alone."""
+    def load(cls, claims: str = CLAIMS, model_dir: Path | None = None, passages: bool = True, cues: bool = True) -> StanceModel:
+        """The shipped readers (`claims` names another claim reader, such as a fold model); `passages=False` loads the claim reader alone;
+        `cues=False` leaves out the claim reader's cue layer (its bare reading, as the layer is trained on)."""
         from transformers import AutoTokenizer
 
         from counterclaim.nlp.encoder import minilm_path
 
-        claim_reader, _ = load_network(claims, model_dir)
+        claim_reader, meta = load_network(claims, model_dir)
         passage_reader = load_network(PASSAGES, model_dir)[0] if passages else None
-        return cls(claim_reader, passage_reader, AutoTokenizer.from_pretrained(minilm_path()))
+        layer = CueLayer.from_json(meta["cues"]) if cues and "cues" in meta else None
+        return cls(claim_reader, passage_reader, AutoTokenizer.from_pretrained(minilm_path()), layer)
 
     def probabilities(self, pairs: list[StancePair]) -> np.ndarray:
         """One row per pair: the probability of each of LABELS."""
@@ -211,6 +216,9 @@ class StanceModel:
                     rows = [indices[g] for g in group]
                     logits = reader(*padded([encoded[n] for n in rows]))
                     result[rows] = torch.softmax(logits, dim=-1).numpy()
+        short = [n for n, is_long in enumerate(long) if not is_long]
+        if self.cues is not None and short:
+            result[short] = self.cues.apply(result[short], [pairs[n].claim for n in short], [pairs[n].text for n in short])
         return result
 
     def predict(self, pairs: list[StancePair]) -> list[str]:
@@ -233,21 +241,27 @@ def fold_models(model_dir: Path | None = None) -> dict[str, str]:
     return held_by
 
 
+def emergent_probabilities(
+    pairs: list[StancePair], model_dir: Path | None = None, cues: bool = True,
+) -> tuple[np.ndarray, list[str]]:
+    """Each pair's probabilities, read by the shipped fold model that held its claim out (else the final claim reader), and that model's name.
+
+    `cues=False` gives the readers' bare readings, on which the cue layers are trained.
+    """
+    held_by = fold_models(model_dir)
+    names = [held_by.get(claim_key(p.claim), CLAIMS) for p in pairs]
+    result = np.zeros((len(pairs), len(LABELS)), dtype="float32")
+    for name in sorted(set(names)):
+        indices = [i for i, n in enumerate(names) if n == name]
+        result[indices] = StanceModel.load(name, model_dir, passages=False, cues=cues).probabilities([pairs[i] for i in indices])
+    return result, names
+
+
 def emergent_predictions(pairs: list[StancePair], model_dir: Path | None = None) -> tuple[list[str], dict[str, int]]:
     """Each pair's label among agree / disagree / discuss (Emergent's pairs are all related), and how many pairs each model scored.
 
     A claim that a shipped fold model held out is scored by that model, which never saw it; any other claim
     by the final model. Emergent's headlines are short: the claim reader reads them.
     """
-    held_by = fold_models(model_dir)
-    names = [held_by.get(claim_key(p.claim), CLAIMS) for p in pairs]
-    labels: list[str] = [""] * len(pairs)
-    used: dict[str, int] = {}
-    for name in sorted(set(names)):
-        indices = [i for i, n in enumerate(names) if n == name]
-        model = StanceModel.load(name, model_dir, passages=False)
-        probabilities = model.probabilities([pairs[i] for i in indices])[:, :3]
-        for i, row in zip(indices, probabilities.argmax(axis=1), strict=True):
-            labels[i] = LABELS[row]
-        used[name] = len(indices)
-    return labels, used
+    probabilities, names = emergent_probabilities(pairs, model_dir)
+    return [LABELS[i] for i in probabilities[:, :3].argmax(axis=1)], dict(sorted(Counter(names).items()))

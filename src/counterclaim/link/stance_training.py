@@ -25,7 +25,18 @@ from pathlib import Path
 
 import torch
 
-from counterclaim.link.stance import CLAIMS, PASSAGES, Encoded, _network_class, encode_pairs, length_batches, model_paths, padded
+from counterclaim.link.stance import (
+    CLAIMS,
+    PASSAGES,
+    Encoded,
+    _network_class,
+    emergent_probabilities,
+    encode_pairs,
+    length_batches,
+    model_paths,
+    padded,
+)
+from counterclaim.link.stance_cues import fit_cue_layer
 from counterclaim.link.stance_data import (
     FOLDS,
     LABELS,
@@ -45,6 +56,7 @@ HEADLINES_PER_NEIGHBOUR = 3
 DISCUSS_CAP = 4000  # FNC-1's discuss pairs kept (of 8,133): the most common related label, and the least informative
 
 Progress = Callable[[str, int, int], None]
+CUES = "cues"  # `--only cues`: fit the claim readers' cue layers again, training no reader
 
 
 @dataclass(slots=True)
@@ -341,8 +353,21 @@ def train_stance(
              "pairs_by_source": dict(Counter(pool.sources))}, progress,
         )
         trained[PASSAGES] = len(pool.pairs)
-    if only is not None and not any(name.startswith(CLAIMS) for name in only):
-        return {"models": trained, "minutes": round((time.perf_counter() - started) / 60, 1)}
+    if only is None or any(name.startswith(CLAIMS) for name in only):
+        trained.update(_train_claim_readers(tokenizer, emergent, articles, model_dir, folds, seed, only, progress))
+    if only is None or CUES in only or any(name.startswith(CLAIMS) for name in only):
+        fitted = fit_cue_layers(emergent, model_dir, folds)
+        if fitted:
+            trained[CUES] = fitted
+    return {"models": trained, "minutes": round((time.perf_counter() - started) / 60, 1)}
+
+
+def _train_claim_readers(
+    tokenizer, emergent: list[StancePair], articles: list[list[str]], model_dir: Path | None, folds: int, seed: int,
+    only: set[str] | None, progress: Progress | None,
+) -> dict[str, int]:
+    """The final claim reader and its fold models (those of them named in `only`), and how many pairs each trained on."""
+    trained: dict[str, int] = {}
     pool = claim_pool(emergent, articles, seed)
     recipe = CLAIM_RECIPE
     states = lower_states(_network_class()(rank=recipe.rank, frozen=recipe.frozen), encode_pairs(tokenizer, pool.pairs), progress)
@@ -363,4 +388,31 @@ def train_stance(
              "pairs": len(keep), "pairs_by_source": dict(Counter(pool.sources[n] for n in keep)), "held_out_claims": held}, progress,
         )
         trained[name] = len(keep)
-    return {"models": trained, "minutes": round((time.perf_counter() - started) / 60, 1)}
+    return trained
+
+
+def fit_cue_layers(emergent: list[StancePair], model_dir: Path | None = None, folds: int = FOLDS) -> int:
+    """Fit each claim reader's cue layer (`stance_cues`) and store it in the reader's metadata; how many pairs the final one saw.
+
+    Every Emergent training pair is read once, bare, by the fold model that held its claim out; a fold
+    model's layer learns from the other folds' pairs, the final reader's from all of them, so that no
+    layer learns from a reading of a claim by a model that trained on it. Needs the fold models and the
+    final reader in `model_dir`: with any missing, nothing is fitted and 0 is returned.
+    """
+    names = [f"{CLAIMS}-fold{fold}" for fold in range(folds)] + [CLAIMS]
+    if not all(path.exists() for name in names for path in model_paths(name, model_dir)):
+        return 0
+    probabilities, read_by = emergent_probabilities(emergent, model_dir, cues=False)
+    labels = [LABELS.index(p.label) for p in emergent]
+    fitted = 0
+    for name in names:
+        rows = [n for n, reader in enumerate(read_by) if reader not in (name, CLAIMS)]
+        layer = fit_cue_layer(
+            probabilities[rows], [emergent[n].claim for n in rows], [emergent[n].text for n in rows], [labels[n] for n in rows]
+        )
+        meta_path = model_paths(name, model_dir)[1]
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["cues"] = {**layer.to_json(), "pairs": len(rows)}
+        meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        fitted = len(rows)
+    return fitted

@@ -1,0 +1,155 @@
+"""Stance cues: what a short text's own words say about which way it points, weighed with the claim reader.
+
+The claim reader learns from a few thousand pairs which way a text points; the words that journalists
+use to hedge ("reportedly", "claims", a question mark), to refute ("hoax", "denies", "not") and to
+attribute ("..., officials say", "Report:") are few, and carry much of it (Ferreira & Vlachos's
+features for Emergent). A multinomial logistic regression (the cue layer) reads the reader's three
+related labels, as log-probabilities among themselves, together with these cues, and shares the
+related probability among agree / disagree / discuss afresh; the unrelated probability stays as the
+reader gave it, so the cues change which side a text takes, never whether it bears on the claim.
+
+Each claim reader carries its own layer in its metadata, trained on Emergent pairs that the reader
+never saw (`stance_training.fit_cue_layers`): the final reader's on every training claim as the fold
+model that held it out read it; a fold model's on the other folds' claims only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from counterclaim.link.stance_data import STOP, words
+
+RELATED = 3  # agree, disagree, discuss: the first three of LABELS
+
+_GROUPS = {
+    "refutes": r"fake|fraud|hoax(?:es)?|false|falsely|den(?:y|ies|ied|ial)|refut\w+|bogus|debunk\w*|prank\w*|retract\w*|myth|lie|lies|lied"
+    r"|untrue|dismiss\w*|reject\w*|baseless|unfounded|satir\w+|doubts?|doubtful|wrong|not true|no evidence|nonsense|rubbish|spoof",
+    "negation": r"not|n't|no|never|nothing|none|nobody|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|can't",
+    "hedges": r"alleged\w*|apparent\w*|appears?|purported\w*|presumabl\w|probabl\w|possibl\w|likely|unlikely|unconfirmed|unverified"
+    r"|rumou?r\w*|reportedly|seem\w*|suspected|believed|thought|expected|speculat\w+",
+    "modal": r"may|might|could|would|can",
+    "attributes": r"says?|said|claims?|claimed|claiming|reports?|reported|according|sources?|tells?|told|suggests?|suggested|alleges?"
+    r"|insists?|accus\w+|warns?|officials?",
+    "asks": r"if|whether|why|how|what|who",
+    "confirms": r"confirm\w*|proves?|proven|revealed?|reveals|officially|finally|indeed|really|actually|truth",
+    "shows": r"video|photos?|photographs?|watch|pictures?|footage|images?",
+}
+GROUPS = {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in _GROUPS.items()}
+LABELLED = re.compile(r"^[^:]{1,40}:")  # "Report: ...", "WSJ: ..."
+TRAILING_SOURCE = re.compile(r",\s*[^,]{0,40}\b(?:says?|said|claims?|reports?)\W*$")
+QUOTED = re.compile("[\"\u201c\u201d]")
+CUE_NAMES = (
+    *(f"text {name}" for name in GROUPS), "claim negated", "negation differs", "question mark", "ends in a question", "labelled",
+    "quotation marks", "trailing source", "claim words in text", "new words in text", "text length",
+)
+
+
+def cue_features(claim: str, text: str) -> list[float]:
+    """The cues of one pair, in the order of CUE_NAMES."""
+    lowered = text.lower()
+    text_words = {w for w in words(text) if w not in STOP}
+    claim_words = {w for w in words(claim) if w not in STOP}
+    claim_negated = bool(GROUPS["negation"].search(claim.lower()))
+    found = [float(bool(pattern.search(lowered))) for pattern in GROUPS.values()]
+    return [
+        *found,
+        float(claim_negated),
+        float(claim_negated != bool(found[list(GROUPS).index("negation")])),
+        float("?" in text),
+        float(text.rstrip().endswith("?")),
+        float(bool(LABELLED.match(text))),
+        float(bool(QUOTED.search(text))),
+        float(bool(TRAILING_SOURCE.search(lowered))),
+        len(text_words & claim_words) / max(1, len(claim_words)),
+        len(text_words - claim_words) / max(1, len(text_words)),
+        min(len(text_words), 30) / 30,
+    ]
+
+
+def related_log_probabilities(probabilities: np.ndarray) -> np.ndarray:
+    """The three related labels' log-probabilities among themselves."""
+    related = probabilities[:, :RELATED].astype("float64") + 1e-6
+    return np.log(related / related.sum(axis=1, keepdims=True))
+
+
+def cue_matrix(claims: list[str], texts: list[str]) -> np.ndarray:
+    return np.array([cue_features(c, t) for c, t in zip(claims, texts, strict=True)], dtype="float64").reshape(len(claims), len(CUE_NAMES))
+
+
+@dataclass(slots=True)
+class CueLayer:
+    """A logistic regression over the reader's related log-probabilities (one weight for all three) and the cues.
+
+    Fitted on readings of claims the reader never saw, it gives the reader's log-probabilities a weight of
+    about 0.4: the reader is surer than it is right, and the cues can outweigh it. What is applied is the
+    same regression divided by that weight (the same label wins): the cues' log-odds added to the reader's
+    log-probabilities, so that a reading the cues do not contradict stays as sure as the reader made it,
+    which is the scale on which linking's thresholds were chosen.
+    """
+
+    reader_weight: float
+    weights: np.ndarray  # labels x cues
+    bias: np.ndarray  # labels
+
+    def scores(self, probabilities: np.ndarray, cues: np.ndarray) -> np.ndarray:
+        """The regression's scores, as fitted."""
+        return self.reader_weight * related_log_probabilities(probabilities) + cues @ self.weights.T + self.bias
+
+    def apply(self, probabilities: np.ndarray, claims: list[str], texts: list[str]) -> np.ndarray:
+        """The probabilities with the related share redistributed by the cues (rows still sum to one, unrelated unchanged)."""
+        if not len(probabilities):
+            return probabilities
+        scores = self.scores(probabilities, cue_matrix(claims, texts)) / self.reader_weight
+        scores -= scores.max(axis=1, keepdims=True)
+        shares = np.exp(scores)
+        shares /= shares.sum(axis=1, keepdims=True)
+        result = probabilities.copy()
+        result[:, :RELATED] = (shares * probabilities[:, :RELATED].sum(axis=1, keepdims=True)).astype(probabilities.dtype)
+        return result
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cues": list(CUE_NAMES), "reader_weight": round(self.reader_weight, 6),
+                "weights": self.weights.round(6).tolist(), "bias": self.bias.round(6).tolist()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CueLayer:
+        """The layer as stored; refused when it was fitted on other cues than these."""
+        if data.get("cues") != list(CUE_NAMES):
+            raise ValueError("the stance cue layer was fitted on other cues; fit it again with `counterclaim train stance --only cues`")
+        return cls(float(data["reader_weight"]), np.array(data["weights"], dtype="float64"), np.array(data["bias"], dtype="float64"))
+
+
+# an L2 penalty on the cues' weights: compared on Emergent's folds (0.0003, 0.001, 0.003, 0.01 gave 0.783, 0.781, 0.775, 0.767)
+CUE_PENALTY = 0.001
+
+
+def fit_cue_layer(probabilities: np.ndarray, claims: list[str], texts: list[str], labels: list[int]) -> CueLayer:
+    """A cue layer fitted to readings (rows of the reader's probabilities) and their gold labels (0 to 2), by L-BFGS."""
+    from scipy.optimize import minimize
+
+    reading, cues = related_log_probabilities(probabilities), cue_matrix(claims, texts)
+    gold = np.eye(RELATED)[np.asarray(labels)]
+    size = cues.shape[1]
+    if not gold.sum(axis=0).all():
+        raise ValueError("the cue layer needs examples of all three related labels")
+
+    def unpack(theta: np.ndarray) -> CueLayer:
+        return CueLayer(float(theta[0]), theta[1 : 1 + RELATED * size].reshape(RELATED, size), theta[1 + RELATED * size :])
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        layer = unpack(theta)
+        scores = layer.scores(probabilities, cues)
+        scores -= scores.max(axis=1, keepdims=True)
+        predicted = np.exp(scores)
+        predicted /= predicted.sum(axis=1, keepdims=True)
+        error = (predicted - gold) / len(gold)
+        value = -(gold * np.log(predicted + 1e-12)).sum() / len(gold) + CUE_PENALTY * (layer.weights**2).sum()
+        gradient = [[(error * reading).sum()], (error.T @ cues + 2 * CUE_PENALTY * layer.weights).ravel(), error.sum(axis=0)]
+        return value, np.concatenate(gradient)
+
+    start = np.concatenate([[1.0], np.zeros(RELATED * size + RELATED)])
+    return unpack(minimize(loss, start, jac=True, method="L-BFGS-B").x)
