@@ -22,9 +22,8 @@ def test_cues_name_hedges_refutations_questions_and_sources():
     assert hedged["claim words in text"] == 1.0
     refuted = cues_of("Report: dam capture a hoax?")
     assert refuted["text refutes"] and refuted["labelled"] and refuted["ends in a question"]
-    negated = cues_of("The army did not capture the dam")
-    assert negated["text negation"] and negated["negation differs"] and not negated["claim negated"]
-    assert cues_of("The army did not capture the dam", "The army did not capture the dam")["negation differs"] == 0.0
+    assert cues_of("The army did not capture the dam")["text negation"]
+    assert cues_of("Video: the army at the dam")["text shows"] and cues_of("It is confirmed: the army took the dam")["text confirms"]
 
 
 def layer_favouring_discuss_when_hedged() -> CueLayer:
@@ -33,14 +32,14 @@ def layer_favouring_discuss_when_hedged() -> CueLayer:
     return CueLayer(0.5, weights, np.zeros(3))
 
 
-def test_the_layer_moves_only_the_related_share_and_keeps_rows_whole():
+def test_the_layer_moves_only_the_related_share_and_only_where_the_cues_overturn_the_reader():
     layer = layer_favouring_discuss_when_hedged()
     reading = np.array([[0.6, 0.1, 0.1, 0.2], [0.6, 0.1, 0.1, 0.2]], dtype="float32")
     result = layer.apply(reading, [CLAIM, CLAIM], ["The army reportedly captured the dam", "The army captured the dam"])
     assert result[:, 3] == pytest.approx([0.2, 0.2])
     assert result.sum(axis=1) == pytest.approx([1.0, 1.0], abs=1e-6)
     assert result[0].argmax() == 2  # hedged: discusses rather than supports
-    assert result[1] == pytest.approx(reading[1], abs=1e-5)  # no cue, no change: the reader's own confidence stays
+    assert (result[1] == reading[1]).all()  # no cue against the reader, no change: its own confidence stays
 
 
 def test_a_stored_layer_reads_back_and_one_of_other_cues_is_refused():

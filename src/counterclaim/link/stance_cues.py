@@ -4,9 +4,10 @@ The claim reader learns from a few thousand pairs which way a text points; the w
 use to hedge ("reportedly", "claims", a question mark), to refute ("hoax", "denies", "not") and to
 attribute ("..., officials say", "Report:") are few, and carry much of it (Ferreira & Vlachos's
 features for Emergent). A multinomial logistic regression (the cue layer) reads the reader's three
-related labels, as log-probabilities among themselves, together with these cues, and shares the
-related probability among agree / disagree / discuss afresh; the unrelated probability stays as the
-reader gave it, so the cues change which side a text takes, never whether it bears on the claim.
+related labels, as log-probabilities among themselves, together with these cues; where it chooses
+another side than the reader, it shares the related probability among agree / disagree / discuss
+afresh. The unrelated probability stays as the reader gave it, so the cues change which side a text
+takes, never whether it bears on the claim.
 
 Each claim reader carries its own layer in its metadata, trained on Emergent pairs that the reader
 never saw (`stance_training.fit_cue_layers`): the final reader's on every training claim as the fold
@@ -41,10 +42,9 @@ _GROUPS = {
 GROUPS = {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in _GROUPS.items()}
 LABELLED = re.compile(r"^[^:]{1,40}:")  # "Report: ...", "WSJ: ..."
 TRAILING_SOURCE = re.compile(r",\s*[^,]{0,40}\b(?:says?|said|claims?|reports?)\W*$")
-QUOTED = re.compile("[\"\u201c\u201d]")
 CUE_NAMES = (
-    *(f"text {name}" for name in GROUPS), "claim negated", "negation differs", "question mark", "ends in a question", "labelled",
-    "quotation marks", "trailing source", "claim words in text", "new words in text", "text length",
+    *(f"text {name}" for name in GROUPS), "question mark", "ends in a question", "labelled",
+    "trailing source", "claim words in text", "new words in text", "text length",
 )
 
 
@@ -53,16 +53,11 @@ def cue_features(claim: str, text: str) -> list[float]:
     lowered = text.lower()
     text_words = {w for w in words(text) if w not in STOP}
     claim_words = {w for w in words(claim) if w not in STOP}
-    claim_negated = bool(GROUPS["negation"].search(claim.lower()))
-    found = [float(bool(pattern.search(lowered))) for pattern in GROUPS.values()]
     return [
-        *found,
-        float(claim_negated),
-        float(claim_negated != bool(found[list(GROUPS).index("negation")])),
+        *(float(bool(pattern.search(lowered))) for pattern in GROUPS.values()),
         float("?" in text),
         float(text.rstrip().endswith("?")),
         float(bool(LABELLED.match(text))),
-        float(bool(QUOTED.search(text))),
         float(bool(TRAILING_SOURCE.search(lowered))),
         len(text_words & claim_words) / max(1, len(claim_words)),
         len(text_words - claim_words) / max(1, len(text_words)),
@@ -85,10 +80,7 @@ class CueLayer:
     """A logistic regression over the reader's related log-probabilities (one weight for all three) and the cues.
 
     Fitted on readings of claims the reader never saw, it gives the reader's log-probabilities a weight of
-    about 0.4: the reader is surer than it is right, and the cues can outweigh it. What is applied is the
-    same regression divided by that weight (the same label wins): the cues' log-odds added to the reader's
-    log-probabilities, so that a reading the cues do not contradict stays as sure as the reader made it,
-    which is the scale on which linking's thresholds were chosen.
+    about 0.4: the reader is surer than it is right, and the cues can outweigh it.
     """
 
     reader_weight: float
@@ -100,15 +92,24 @@ class CueLayer:
         return self.reader_weight * related_log_probabilities(probabilities) + cues @ self.weights.T + self.bias
 
     def apply(self, probabilities: np.ndarray, claims: list[str], texts: list[str]) -> np.ndarray:
-        """The probabilities with the related share redistributed by the cues (rows still sum to one, unrelated unchanged)."""
+        """The probabilities, with the related share given afresh where the cues choose another side than the reader.
+
+        Where the layer's side is the reader's, the reading stays as the reader gave it (the scale on which
+        linking's thresholds were chosen); where the cues overturn it, the related share is divided as the
+        layer's calibrated probabilities divide it, which are seldom sure. Rows still sum to one; the
+        unrelated probability never changes.
+        """
         if not len(probabilities):
             return probabilities
-        scores = self.scores(probabilities, cue_matrix(claims, texts)) / self.reader_weight
-        scores -= scores.max(axis=1, keepdims=True)
-        shares = np.exp(scores)
-        shares /= shares.sum(axis=1, keepdims=True)
+        scores = self.scores(probabilities, cue_matrix(claims, texts))
+        overturned = scores.argmax(axis=1) != probabilities[:, :RELATED].argmax(axis=1)
         result = probabilities.copy()
-        result[:, :RELATED] = (shares * probabilities[:, :RELATED].sum(axis=1, keepdims=True)).astype(probabilities.dtype)
+        if overturned.any():
+            chosen = scores[overturned] - scores[overturned].max(axis=1, keepdims=True)
+            shares = np.exp(chosen)
+            shares /= shares.sum(axis=1, keepdims=True)
+            related = probabilities[overturned, :RELATED].sum(axis=1, keepdims=True)
+            result[overturned, :RELATED] = (shares * related).astype(probabilities.dtype)
         return result
 
     def to_json(self) -> dict[str, Any]:
@@ -123,7 +124,7 @@ class CueLayer:
         return cls(float(data["reader_weight"]), np.array(data["weights"], dtype="float64"), np.array(data["bias"], dtype="float64"))
 
 
-# an L2 penalty on the cues' weights: compared on Emergent's folds (0.0003, 0.001, 0.003, 0.01 gave 0.783, 0.781, 0.775, 0.767)
+# an L2 penalty on the cues' weights: compared on Emergent's folds (0.0003, 0.001, 0.003, 0.01 gave 0.782, 0.781, 0.776, 0.767)
 CUE_PENALTY = 0.001
 
 
