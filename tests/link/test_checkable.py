@@ -42,6 +42,11 @@ from counterclaim.link.checkable import (
         ("He disagrees with them.", "assert", "disputes"),
         ("Cruz's description was false", "assert", "disputes"),
         ("these reports are false", "assert", "disputes"),
+        ("That isn't true.", "assert", "disputes"),  # the negation joined to the verb
+        ("those claims weren't accurate", "assert", "disputes"),
+        ("That wasn't a lie", "assert", "supports"),
+        ("That was never true", "assert", "disputes"),
+        ("That isfalse", "assert", None),
     ],
 )
 def test_a_claim_that_only_points_back_passes_a_verdict(text, polarity, stance):

@@ -61,7 +61,7 @@ ANAPHORIC_DENIAL = re.compile(
 )
 BARE_POINTER = re.compile(rf"^\W*{POINTER}{MANNER}\W*$", re.IGNORECASE)
 ANAPHORIC_VERDICT = re.compile(
-    rf"^\W*(?:but\s+|and\s+|no,?\s+|well,?\s+)?(?P<pointer>{POINTER}|which)(?:\s+is|'s|\s+was|\s+are|\s+were)\s+(?P<negation>not\s+|n't\s+|never\s+)?"
+    rf"^\W*(?:but\s+|and\s+|no,?\s+|well,?\s+)?(?P<pointer>{POINTER}|which)(?:\s+is|'s|\s+was|\s+are|\s+were)(?:(?P<negation>\s+not|n't|\s+never)\s+|\s+)"
     rf"(?:(?:simply|just|totally|completely|absolutely|a|an|all|pure|complete|total|utter)\s+)*(?P<verdict>{FALSE_WORDS}|{TRUE_WORDS})\W*$",
     re.IGNORECASE,
 )

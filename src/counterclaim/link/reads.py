@@ -39,6 +39,7 @@ CHUNK = 500  # keys per lookup query (SQLite allows 32,766 parameters; short que
 @cache
 def fingerprint() -> str:
     """A hash of the shipped stance readers' files, of how pairs and clauses are read, and of the tagger: what a stored read depends on."""
+    from importlib import resources
     from importlib.metadata import version
 
     from counterclaim.link.checkable import CLAUSE_READING
@@ -50,6 +51,7 @@ def fingerprint() -> str:
     for name in (CLAIMS, PASSAGES):
         for path in model_paths(name):
             digest.update(path.read_bytes() if path.exists() else b"missing")
+    digest.update(resources.files("counterclaim.link").joinpath("stance_cues.py").read_bytes())  # how the claim reader's cue layer reads
     return digest.hexdigest()[:32]
 
 
