@@ -130,3 +130,26 @@ def test_a_false_claim_the_writer_says_a_speaker_repeated_is_no_verdict_of_the_s
         _debate_unit(2, "a false claim that the dam was inspected in May", 2, "Ivo Marr"),
     ], DEBATE)
     assert found.relations == [] and found.verdicts == {}
+
+
+CLAUSES = (
+    "The mayor said the bridge was closed for repairs.\n\n"
+    "The bridge has stood for a century and carries most of the traffic, although the council disputes this.\n\n"
+    "Ruiz said the bridge had reopened, but the mayor denied it.\n"
+)
+
+
+def test_a_pointer_after_a_clause_of_its_own_sentence_means_that_clause():
+    def at(number, text, speaker, name, polarity="assert"):
+        start = CLAUSES.index(text)
+        return ClaimUnit(number, {}, text, speaker, name, polarity, 1, start, start + len(text), "person")
+
+    found = analyse([
+        at(1, "the bridge was closed for repairs", 1, "mayor"),
+        at(2, "this", 2, "council", polarity="deny"),
+        at(3, "the bridge had reopened", 3, "Ruiz"),
+        at(4, "it", 1, "mayor", polarity="deny"),
+    ], CLAUSES)
+    relations = {r.unit: r.targets for r in found.relations}
+    assert 2 not in relations  # the writer's own clause, no claim of the ledger: not the mayor's words two paragraphs up
+    assert relations[4] == [3]  # Ruiz's claim, in the sentence

@@ -66,6 +66,8 @@ CONTRAST = re.compile(
 )
 SUBJECT_PRONOUN = re.compile(r"^(they|he|she|it)\s+", re.IGNORECASE)
 LOOK_BACK_PARAGRAPHS = 2
+# a clause of four words or more, then a conjunction that opens the pointer's own clause, in one sentence
+CLAUSE_BEFORE = re.compile(r"\w+(?:\W+\w+){3,}\W+(?:although|though|but|while|whereas)\b[^.;:!?]*$", re.IGNORECASE)
 LOOK_AHEAD_PARAGRAPHS = 4
 
 
@@ -136,6 +138,16 @@ def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tu
     paragraph = layout.paragraph(unit.start)
     plural = bool(PLURAL_POINTER.search(unit.text))
     owner = pointer_owner(unit.text)
+    sentence_start = layout.sentence_starts[layout.sentence(unit.start)]
+    if CLAUSE_BEFORE.search(layout.text[sentence_start : unit.start]):
+        # `..., whose eastern flanks are considered occupied territory, although Israel disputes this`: the pointer
+        # means the clause before it, which is a claim of the ledger or nobody's (the writer's own), never an earlier one
+        inside = [c for c in before if c.start >= sentence_start and c.speaker_id != unit.speaker_id]
+        if owner:
+            inside = [c for c in inside if owner.lower() in _names_of(c)]
+        if not inside:
+            return [], []
+        return ([c for c in inside if c.speaker_id == inside[-1].speaker_id] if plural else inside[-1:]), []
     passed: list[ClaimUnit] = []
     for back in range(LOOK_BACK_PARAGRAPHS + 1):
         scope = [c for c in before if layout.paragraph(c.start) == paragraph - back]
