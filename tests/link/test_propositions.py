@@ -3,7 +3,7 @@
 import pytest
 
 from counterclaim.ingest import read_document
-from counterclaim.link.propositions import content_words, document_texts, link, linked_pairs, load_units, negated, store
+from counterclaim.link.propositions import content_words, document_texts, lead_sentence, link, linked_pairs, load_units, negated, store
 from counterclaim.store import Ledger
 from tests.conftest import FIXTURES, SEED
 
@@ -252,3 +252,11 @@ def test_another_number_for_the_same_thing_from_another_party_disputes_it_howeve
     second = unit(2, "50 percent of voters back Clinton and 40 percent back Trump", 2, "Bo Survey", percents(50, 40))
     found = link([first, second], texts, model=_DiscussingModel(), vectors=vectors)
     assert all(m.rule != "number" for p in found for m in p.members)
+
+
+def test_a_passage_states_its_first_sentence():
+    passage = '"He opposed every single one of them. Every single amendment," "It\'s not like people were quiet."'
+    assert lead_sentence(passage) == '"He opposed every single one of them.'
+    assert lead_sentence("The bill, said Sen. Warren, will pass. It will.") == "The bill, said Sen. Warren, will pass."
+    assert lead_sentence("The period before the Roe v. Wade decision") == "The period before the Roe v. Wade decision"
+    assert lead_sentence("No. The army has not left the town.") == "No. The army has not left the town."  # too short a first sentence

@@ -393,6 +393,25 @@ def assertive(text: str) -> str:
     return re.sub(r"\s+\b(not|never)\b", "", text, flags=re.I)
 
 
+SENTENCE_END = re.compile(r"(\w+)[.!?][\"'\u201d\u2019]*\s+(?=[\"'\u201c\u2018]*[A-Z])")
+ABBREVIATIONS = frozenset("mr mrs ms dr sen rep gov gen col lt sgt st jr sr vs no inc corp co ltd dept rev prof".split())
+
+
+def lead_sentence(text: str) -> str:
+    """The first sentence of a content that holds several (a quotation of a whole passage): the statement it makes first.
+
+    A passage states several things; its first sentence is the one a reader takes for its point, and turning the
+    whole passage into the asserting form turns every `not` of it (`It's not like people were quiet` -> `It's like ...`).
+    """
+    for end in SENTENCE_END.finditer(text):
+        word = end.group(1)
+        if word.lower() in ABBREVIATIONS or len(word) == 1:  # "Sen. Warren", "U.S. forces", "Roe v. Wade"
+            continue
+        first = text[: end.end()].rstrip()
+        return first if len(first.split()) >= 3 else text
+    return text
+
+
 def readable(text: str) -> str:
     """A statement as printed: no quotation marks, no leading `that`, a capital first letter, no final full stop."""
     text = " ".join(checkable.clean(text).split())
@@ -413,7 +432,7 @@ def _statement(members: list[int], units: list[ClaimUnit], vectors: np.ndarray) 
         return (negated(unit.text), shorthand, size > LONG_STATEMENT, unit.polarity == "deny", -round(float(centrality[k]), 5))
 
     best = members[min(range(len(members)), key=rank)]
-    text = units[best].meaning  # an elliptical content reads as its headline phrase: "Its Defeat In Panjshir", not "a defeat"
+    text = lead_sentence(units[best].meaning)  # an elliptical content reads as its headline phrase: "Its Defeat In Panjshir", not "a defeat"
     return best, readable(assertive(text) if negated(text) else text)
 
 
@@ -453,7 +472,7 @@ def _rule_stance(unit: ClaimUnit, statement_unit: ClaimUnit, statement: str, cos
     if unit.id != statement_unit.id and not _same_content(unit, statement_unit, cosine):
         return None
     # the statement is in the asserting form: asserting it, or denying its negation, supports it
-    same_sense = (unit.polarity == "assert") == (negated(unit.text) == negated(statement))
+    same_sense = (unit.polarity == "assert") == (negated(lead_sentence(unit.text)) == negated(statement))
     stance = "supports" if same_sense else "disputes"
     if unit.id == statement_unit.id:
         return stance, "statement"
