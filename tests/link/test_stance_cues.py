@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from counterclaim.link.stance_cues import CUE_NAMES, CueLayer, cue_features, fit_cue_layer
+from counterclaim.link.stance_data import StanceDataError
 
 CLAIM = "The army captured the dam"
 
@@ -63,8 +64,10 @@ def test_fitting_learns_what_a_cue_says_where_the_reader_is_blind():
     layer = fit_cue_layer(blind, [CLAIM] * 300, texts, labels)
     predicted = layer.apply(blind, [CLAIM] * 300, texts)[:, :3].argmax(axis=1)
     assert (predicted == np.array(labels)).mean() > 0.95
-    with pytest.raises(ValueError, match="all three"):
+    with pytest.raises(StanceDataError, match="all three"):
         fit_cue_layer(blind[:2], [CLAIM] * 2, texts[:2], [0, 0])
+    with pytest.raises(StanceDataError, match="all three"):
+        fit_cue_layer(blind[:0], [], [], [])  # no claim held out by a fold model: nothing to fit on
 
 
 def test_the_shipped_claim_reader_carries_its_layer():
@@ -82,3 +85,13 @@ def test_training_the_readers_without_their_data_is_a_usage_error(tmp_path):
         capture_output=True, text=True,
     )
     assert out.returncode == 2 and "--fnc1 and --polnear" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_fitting_the_cue_layers_where_no_readers_are_is_a_clear_error(tmp_path):
+    emergent = tmp_path / "emergent.csv"
+    emergent.write_text("claimHeadline,articleHeadline,articleHeadlineStance,claimId\nA claim,A headline,for,1\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "counterclaim.cli", "train", "stance", "--emergent", str(emergent), "--only", "cues", "--model-dir", str(tmp_path)],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 1 and "need the five fold models" in out.stderr and "Traceback" not in out.stderr

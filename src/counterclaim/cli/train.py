@@ -25,7 +25,7 @@ def stage_bars(progress: Progress) -> Callable[[str, int, int], None]:
 
 
 def cmd_train_stance(args: argparse.Namespace) -> int:
-    from counterclaim.link.stance_data import read_emergent, read_fnc1
+    from counterclaim.link.stance_data import StanceDataError, read_emergent, read_fnc1
     from counterclaim.link.stance_training import CUES, train_stance
 
     emergent = _stance_pairs(read_emergent, args.emergent)
@@ -45,12 +45,20 @@ def cmd_train_stance(args: argparse.Namespace) -> int:
             return EXIT_INPUT_ERROR
     # the first articles of the split are kept for judging propositions on real text: never trained on
     articles = [[" ".join(g.text[s:e] for s, e in claim.content) for claim in g.claims] for g in polnear[args.keep_out :]]
-    with Progress(console=stderr, transient=True) as progress:
-        advance = stage_bars(progress)
-        summary = train_stance(
-            fnc, emergent, articles, Path(args.model_dir) if args.model_dir else None, seed=args.seed,
-            only=only, progress=advance,
-        )
+    try:
+        with Progress(console=stderr, transient=True) as progress:
+            advance = stage_bars(progress)
+            summary = train_stance(
+                fnc, emergent, articles, Path(args.model_dir) if args.model_dir else None, seed=args.seed,
+                only=only, progress=advance,
+            )
+    except StanceDataError as problem:
+        stderr.print(f"error: {args.emergent}: {problem}")
+        return EXIT_INPUT_ERROR
+    if not summary["models"]:
+        where = args.model_dir or "the package"
+        stderr.print(f"error: nothing trained: the cue layers need the five fold models and the final claim reader in {where}")
+        return EXIT_INPUT_ERROR
     print(f"trained {', '.join(summary['models'])} in {summary['minutes']} min")
     return EXIT_OK
 

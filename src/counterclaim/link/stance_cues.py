@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from counterclaim.link.stance_data import STOP, words
+from counterclaim.link.stance_data import STOP, StanceDataError, words
 
 RELATED = 3  # agree, disagree, discuss: the first three of LABELS
 
@@ -133,10 +133,10 @@ def fit_cue_layer(probabilities: np.ndarray, claims: list[str], texts: list[str]
     from scipy.optimize import minimize
 
     reading, cues = related_log_probabilities(probabilities), cue_matrix(claims, texts)
-    gold = np.eye(RELATED)[np.asarray(labels)]
+    gold = np.eye(RELATED)[np.asarray(labels, dtype=int)]
     size = cues.shape[1]
     if not gold.sum(axis=0).all():
-        raise ValueError("the cue layer needs examples of all three related labels")
+        raise StanceDataError("the cue layer needs Emergent pairs of all three stances (for, against, observing)")
 
     def unpack(theta: np.ndarray) -> CueLayer:
         return CueLayer(float(theta[0]), theta[1 : 1 + RELATED * size].reshape(RELATED, size), theta[1 + RELATED * size :])
