@@ -71,6 +71,12 @@ def related_log_probabilities(probabilities: np.ndarray) -> np.ndarray:
     return np.log(related / related.sum(axis=1, keepdims=True))
 
 
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    """Each row's scores as probabilities."""
+    shares = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shares / shares.sum(axis=1, keepdims=True)
+
+
 def cue_matrix(claims: list[str], texts: list[str]) -> np.ndarray:
     return np.array([cue_features(c, t) for c, t in zip(claims, texts, strict=True)], dtype="float64").reshape(len(claims), len(CUE_NAMES))
 
@@ -87,9 +93,9 @@ class CueLayer:
     weights: np.ndarray  # labels x cues
     bias: np.ndarray  # labels
 
-    def scores(self, probabilities: np.ndarray, cues: np.ndarray) -> np.ndarray:
-        """The regression's scores, as fitted."""
-        return self.reader_weight * related_log_probabilities(probabilities) + cues @ self.weights.T + self.bias
+    def scores(self, reading: np.ndarray, cues: np.ndarray) -> np.ndarray:
+        """The regression's scores, as fitted, from the reader's `related_log_probabilities` and the cues."""
+        return self.reader_weight * reading + cues @ self.weights.T + self.bias
 
     def apply(self, probabilities: np.ndarray, claims: list[str], texts: list[str]) -> np.ndarray:
         """The probabilities, with the related share given afresh where the cues choose another side than the reader.
@@ -101,13 +107,11 @@ class CueLayer:
         """
         if not len(probabilities):
             return probabilities
-        scores = self.scores(probabilities, cue_matrix(claims, texts))
+        scores = self.scores(related_log_probabilities(probabilities), cue_matrix(claims, texts))
         overturned = scores.argmax(axis=1) != probabilities[:, :RELATED].argmax(axis=1)
         result = probabilities.copy()
         if overturned.any():
-            chosen = scores[overturned] - scores[overturned].max(axis=1, keepdims=True)
-            shares = np.exp(chosen)
-            shares /= shares.sum(axis=1, keepdims=True)
+            shares = _softmax(scores[overturned])
             related = probabilities[overturned, :RELATED].sum(axis=1, keepdims=True)
             result[overturned, :RELATED] = (shares * related).astype(probabilities.dtype)
         return result
@@ -143,10 +147,7 @@ def fit_cue_layer(probabilities: np.ndarray, claims: list[str], texts: list[str]
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         layer = unpack(theta)
-        scores = layer.scores(probabilities, cues)
-        scores -= scores.max(axis=1, keepdims=True)
-        predicted = np.exp(scores)
-        predicted /= predicted.sum(axis=1, keepdims=True)
+        predicted = _softmax(layer.scores(reading, cues))  # the log-probabilities taken once, not at every step of the search
         error = (predicted - gold) / len(gold)
         value = -(gold * np.log(predicted + 1e-12)).sum() / len(gold) + CUE_PENALTY * (layer.weights**2).sum()
         gradient = [[(error * reading).sum()], (error.T @ cues + 2 * CUE_PENALTY * layer.weights).ravel(), error.sum(axis=0)]
