@@ -24,6 +24,9 @@ def test_cues_name_hedges_refutations_questions_and_sources():
     refuted = cues_of("Report: dam capture a hoax?")
     assert refuted["text refutes"] and refuted["labelled"] and refuted["ends in a question"]
     assert cues_of("The army did not capture the dam")["text negation"]
+    # every n't, as linking's own rules read a negation
+    assert all(cues_of(f"The army {verb} the dam")["text negation"] for verb in ("couldn't take", "hasn't taken", "cannot hold"))
+    assert not cues_of("The army noted the dam")["text negation"]
     assert cues_of("Video: the army at the dam")["text shows"] and cues_of("It is confirmed: the army took the dam")["text confirms"]
 
 

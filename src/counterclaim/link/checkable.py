@@ -38,6 +38,8 @@ FALSE_WORDS = (
     r"|misrepresent\w*"
 )
 TRUE_WORDS = r"true|right|correct|accurate|exactly right|absolutely right"
+# A negated statement: `not`, `never`, `no one` and every `n't` (`couldn't`, `hasn't`)
+NEGATION = re.compile(r"\b(not|never|no|nothing|nobody|none|cannot)\b|n't\b", re.IGNORECASE)
 REFERRING_NOUNS = (
     r"claims?|reports?|reporting|rumou?rs?|allegations?|accusations?|charges?|criticisms?|critiques?|characteri[sz]ations?"
     r"|story|stories|account|version|narrative|assertions?|suggestions?|idea|descriptions?|comments?|remarks?|statements?|notion"

@@ -79,7 +79,6 @@ LONG_STATEMENT = 25
 VAGUE_NUMBERS = re.compile(r"\b(dozens|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z'-]+")
 SUFFIX = re.compile(r"(ing|ed|es|s)$")
-NEGATION = re.compile(r"\b(not|never|no|nothing|nobody|none)\b|n't\b", re.IGNORECASE)
 FLIP = {"supports": "disputes", "disputes": "supports", "neutral": "neutral"}
 STANCE_ORDER = {"supports": 0, "disputes": 1, "neutral": 2}
 
@@ -221,7 +220,7 @@ def restates(text: str, statement: str, stance: str) -> bool:
 
 def negated(text: str) -> bool:
     """Whether a text says no: `not`, `n't`, `never`, `no`."""
-    return bool(NEGATION.search(text))
+    return bool(checkable.NEGATION.search(text))
 
 
 HEADLINE_BREAK = frozenset("are is was were be says said say claims claim as but and after amid while with".split())

@@ -22,14 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from counterclaim.link.checkable import NEGATION
 from counterclaim.link.stance_data import STOP, StanceDataError, words
 
 RELATED = 3  # agree, disagree, discuss: the first three of LABELS
 
-_GROUPS = {
+_GROUPS: dict[str, str | None] = {
     "refutes": r"fake|fraud|hoax(?:es)?|false|falsely|den(?:y|ies|ied|ial)|refut\w+|bogus|debunk\w*|prank\w*|retract\w*|myth|lie|lies|lied"
     r"|untrue|dismiss\w*|reject\w*|baseless|unfounded|satir\w+|doubts?|doubtful|wrong|not true|no evidence|nonsense|rubbish|spoof",
-    "negation": r"not|n't|no|never|nothing|none|nobody|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|won't|can't",
+    "negation": None,  # checkable.NEGATION, as linking's rules read a negation: every n't (couldn't, hasn't)
     "hedges": r"alleged\w*|apparent\w*|appears?|purported\w*|presumabl\w|probabl\w|possibl\w|likely|unlikely|unconfirmed|unverified"
     r"|rumou?r\w*|reportedly|seem\w*|suspected|believed|thought|expected|speculat\w+",
     "modal": r"may|might|could|would|can",
@@ -39,7 +40,7 @@ _GROUPS = {
     "confirms": r"confirm\w*|proves?|proven|revealed?|reveals|officially|finally|indeed|really|actually|truth",
     "shows": r"video|photos?|photographs?|watch|pictures?|footage|images?",
 }
-GROUPS = {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in _GROUPS.items()}
+GROUPS = {name: NEGATION if pattern is None else re.compile(rf"\b(?:{pattern})\b") for name, pattern in _GROUPS.items()}
 LABELLED = re.compile(r"^[^:]{1,40}:")  # "Report: ...", "WSJ: ..."
 TRAILING_SOURCE = re.compile(r",\s*[^,]{0,40}\b(?:says?|said|claims?|reports?)\W*$")
 CUE_NAMES = (
