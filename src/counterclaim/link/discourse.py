@@ -145,9 +145,7 @@ def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tu
         inside = [c for c in before if c.start >= sentence_start and c.speaker_id != unit.speaker_id]
         if owner:
             inside = [c for c in inside if owner.lower() in _names_of(c)]
-        if not inside:
-            return [], []
-        return ([c for c in inside if c.speaker_id == inside[-1].speaker_id] if plural else inside[-1:]), []
+        return (_pointed_at(inside[-1], inside, plural) if inside else []), []
     passed: list[ClaimUnit] = []
     for back in range(LOOK_BACK_PARAGRAPHS + 1):
         scope = [c for c in before if layout.paragraph(c.start) == paragraph - back]
@@ -158,12 +156,16 @@ def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tu
                 continue
             if owner and owner.lower() not in _names_of(candidate):
                 continue
-            if not plural:
-                return [candidate], passed
-            return [c for c in scope if c.speaker_id == candidate.speaker_id], passed
+            return _pointed_at(candidate, scope, plural), passed
     if passed and not owner:  # only the denier's own sentences before it: the nearest is the view refuted
         return [passed[0]], passed
     return [], []
+
+
+def _pointed_at(nearest: ClaimUnit, scope: list[ClaimUnit], plural: bool) -> list[ClaimUnit]:
+    """The claims a pointer means, given the nearest it can mean: that one, or for a plural pointer (`these claims`)
+    every claim of the same speaker in the scope searched."""
+    return [c for c in scope if c.speaker_id == nearest.speaker_id] if plural else [nearest]
 
 
 def _owned_by(owner: str, unit: ClaimUnit) -> bool:
