@@ -142,9 +142,7 @@ def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tu
     if CLAUSE_BEFORE.search(layout.text[sentence_start : unit.start]):
         # `..., whose eastern flanks are considered occupied territory, although Israel disputes this`: the pointer
         # means the clause before it, which is a claim of the ledger or nobody's (the writer's own), never an earlier one
-        inside = [c for c in before if c.start >= sentence_start and c.speaker_id != unit.speaker_id]
-        if owner:
-            inside = [c for c in inside if owner.lower() in _names_of(c)]
+        inside = [c for c in before if c.start >= sentence_start and c.speaker_id != unit.speaker_id and _may_mean(owner, c)]
         return (_pointed_at(inside[-1], inside, plural) if inside else []), []
     passed: list[ClaimUnit] = []
     for back in range(LOOK_BACK_PARAGRAPHS + 1):
@@ -154,12 +152,17 @@ def _antecedents(unit: ClaimUnit, before: list[ClaimUnit], layout: Layout) -> tu
                 if back == 0:
                     passed.append(candidate)
                 continue
-            if owner and owner.lower() not in _names_of(candidate):
+            if not _may_mean(owner, candidate):
                 continue
             return _pointed_at(candidate, scope, plural), passed
     if passed and not owner:  # only the denier's own sentences before it: the nearest is the view refuted
         return [passed[0]], passed
     return [], []
+
+
+def _may_mean(owner: str | None, claim: ClaimUnit) -> bool:
+    """Whether a pointer that names whose words it means (`owner`, or None when it names nobody) can mean this claim."""
+    return not owner or owner.lower() in _names_of(claim)
 
 
 def _pointed_at(nearest: ClaimUnit, scope: list[ClaimUnit], plural: bool) -> list[ClaimUnit]:
